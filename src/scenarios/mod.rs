@@ -1,0 +1,37 @@
+//! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
+//! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
+
+pub mod params;
+pub mod sandbox;
+
+pub use params::{ParamInput, ParamSpec, Params};
+
+use crate::sim::{Runner, SimError};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ScenarioSpec {
+    /// Used by the facade, the headless runner, share links and embed URLs.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What the student sees and can do, and what the run shows.
+    pub summary: &'static str,
+    pub params: &'static [ParamSpec],
+}
+
+pub struct Scenario {
+    pub spec: ScenarioSpec,
+    pub build: fn(&Params, u64) -> Box<dyn Runner>,
+}
+
+pub const ALL: &[Scenario] = &[sandbox::SCENARIO];
+
+pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
+    ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
+        let known: Vec<_> = ALL.iter().map(|s| s.spec.id).collect();
+        SimError::UnknownScenario(format!(
+            "unknown scenario '{id}' (known: {})",
+            known.join(", ")
+        ))
+    })
+}

@@ -1,0 +1,24 @@
+//! The deterministic core: pure Rust, no wasm or browser types. A run is a pure function of
+//! (scenario, parameters, seed, timed action log).
+
+pub mod action;
+pub mod clock;
+pub mod error;
+pub mod frame;
+pub mod network;
+pub mod node;
+pub mod protocol;
+pub mod queue;
+pub mod rng;
+pub mod runner;
+pub mod time;
+pub mod trace;
+pub mod world;
+
+/// Nodes are numbered 0..n.
+pub type NodeId = u32;
+
+pub use action::{Action, ActionKind};
+pub use error::SimError;
+pub use runner::Runner;
+pub use time::{Duration, Time};

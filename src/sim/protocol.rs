@@ -1,0 +1,131 @@
+//! What a scenario implements: the behaviour of its nodes. The world calls the protocol when a node
+//! starts (or restarts after a crash), when a message arrives and when a timer fires; the protocol
+//! answers through a [`Ctx`]: send, set or cancel timers, write notes. It never sees the network or
+//! the queue, so every fault stays the world's business.
+
+use super::rng::SimRng;
+use super::time::{Duration, Time};
+use super::NodeId;
+use std::fmt::Debug;
+
+pub trait Message: Clone + Debug {
+    /// A short name for drawing and the trace ("ping", "vote").
+    fn label(&self) -> &'static str;
+    /// Bytes on the wire.
+    fn size(&self) -> u32 {
+        64
+    }
+}
+
+/// A key/value listing of a node's state for the inspector.
+pub type Fields = Vec<(String, String)>;
+
+pub trait Protocol: Clone + 'static {
+    type Msg: Message;
+    /// Volatile state: lost when the node crashes.
+    type State: Clone;
+    /// Stable storage: kept across crashes.
+    type Stable: Clone + Default;
+
+    /// A node boots, at the start of the run or when it recovers from a crash.
+    fn start(&self, ctx: &mut Ctx<Self::Msg>, stable: &mut Self::Stable) -> Self::State;
+
+    fn on_message(
+        &self,
+        ctx: &mut Ctx<Self::Msg>,
+        state: &mut Self::State,
+        stable: &mut Self::Stable,
+        from: NodeId,
+        msg: Self::Msg,
+    );
+
+    fn on_timer(
+        &self,
+        ctx: &mut Ctx<Self::Msg>,
+        state: &mut Self::State,
+        stable: &mut Self::Stable,
+        tag: u64,
+    );
+
+    /// One short line for the graph ("heard 4/4"); `state` is None while crashed.
+    fn summary(&self, state: Option<&Self::State>, stable: &Self::Stable) -> String;
+
+    /// The inspector's view: (volatile, stable).
+    fn inspect(
+        &self,
+        state: Option<&Self::State>,
+        stable: &Self::Stable,
+    ) -> (Option<Fields>, Fields);
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TimerCmd {
+    Set { id: u64, tag: u64, after: Duration },
+    Cancel { id: u64 },
+}
+
+/// A handler's window on the world: who and when it is, and the effects it asks for. Effects are
+/// collected and applied by the world after the handler returns, in the order asked.
+pub struct Ctx<'a, M> {
+    pub(crate) node: NodeId,
+    pub(crate) node_count: usize,
+    pub(crate) now: Time,
+    pub(crate) mono: i64,
+    pub(crate) tod: i64,
+    pub(crate) rng: &'a mut SimRng,
+    pub(crate) next_timer_id: &'a mut u64,
+    pub(crate) sends: &'a mut Vec<(NodeId, M)>,
+    pub(crate) timers: &'a mut Vec<TimerCmd>,
+    pub(crate) notes: &'a mut Vec<String>,
+}
+
+impl<M> Ctx<'_, M> {
+    pub fn id(&self) -> NodeId {
+        self.node
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.node_count
+    }
+
+    /// True time. Protocols should prefer their own clocks; this is for scenarios that measure.
+    pub fn true_time(&self) -> Time {
+        self.now
+    }
+
+    /// The node's monotonic clock (ns): what timers and durations should use.
+    pub fn mono(&self) -> i64 {
+        self.mono
+    }
+
+    /// The node's time-of-day clock (ns): what a timestamp would carry.
+    pub fn time_of_day(&self) -> i64 {
+        self.tod
+    }
+
+    pub fn rng(&mut self) -> &mut SimRng {
+        self.rng
+    }
+
+    pub fn send(&mut self, to: NodeId, msg: M) {
+        self.sends.push((to, msg));
+    }
+
+    /// Fires `tag` after `after` has passed on this node's monotonic clock (so a drifting clock
+    /// fires it early or late in true time). Returns an id for [`Ctx::cancel_timer`].
+    pub fn set_timer(&mut self, after: Duration, tag: u64) -> u64 {
+        let id = *self.next_timer_id;
+        *self.next_timer_id += 1;
+        self.timers.push(TimerCmd::Set { id, tag, after });
+        id
+    }
+
+    pub fn cancel_timer(&mut self, id: u64) {
+        self.timers.push(TimerCmd::Cancel { id });
+    }
+
+    /// A line in the trace explaining what the protocol just did.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.notes.push(text.into());
+    }
+}

@@ -1,0 +1,315 @@
+//! The recorded history every view is drawn from. Events are kept in a bounded window (the oldest
+//! are dropped past the capacity) while the totals and the running hash cover the whole run, so a
+//! run left open for an hour neither grows without limit nor loses its counts or its identity.
+
+use super::time::Time;
+use super::NodeId;
+use serde::{Serialize, Serializer};
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LossReason {
+    /// The link dropped it at random (its loss probability).
+    Random,
+    /// The link was cut when it was sent, or while it was in flight.
+    LinkCut,
+    /// It arrived at a crashed node.
+    DestCrashed,
+}
+
+fn ms<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(t.as_ms_f64())
+}
+
+fn ns_as_ms<S: Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(*ns as f64 / 1e6)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum TraceKind {
+    Send {
+        msg: u64,
+        to: NodeId,
+        label: &'static str,
+        size: u32,
+    },
+    Deliver {
+        msg: u64,
+        from: NodeId,
+        label: &'static str,
+        #[serde(serialize_with = "ms")]
+        sent_at: Time,
+    },
+    Lost {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        label: &'static str,
+        #[serde(serialize_with = "ms")]
+        sent_at: Time,
+        reason: LossReason,
+        /// How far along the link it got, 0..1, for drawing where it died.
+        progress: f64,
+    },
+    Timer {
+        tag: u64,
+    },
+    Crash,
+    Recover,
+    Pause {
+        #[serde(serialize_with = "ms")]
+        until: Time,
+    },
+    Resume,
+    ClockStep {
+        #[serde(rename = "deltaMs", serialize_with = "ns_as_ms")]
+        delta_ns: i64,
+    },
+    Drift {
+        ppm: f64,
+    },
+    LinkCut {
+        to: NodeId,
+        one_way: bool,
+    },
+    LinkHeal {
+        to: NodeId,
+        one_way: bool,
+    },
+    Note {
+        text: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceEvent {
+    pub seq: u64,
+    #[serde(rename = "t", serialize_with = "ms")]
+    pub time: Time,
+    pub node: NodeId,
+    /// The node's time-of-day clock reading at `time`, in ns.
+    #[serde(serialize_with = "ns_as_ms")]
+    pub clock: i64,
+    #[serde(flatten)]
+    pub kind: TraceKind,
+}
+
+/// Whole-run counts, kept exact however much of the trace the window has dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub sent: u64,
+    pub delivered: u64,
+    pub lost_random: u64,
+    pub lost_link_cut: u64,
+    pub lost_dest_crashed: u64,
+    pub timers: u64,
+    pub events: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trace {
+    window: VecDeque<TraceEvent>,
+    capacity: usize,
+    totals: Totals,
+    hash: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// 64-bit FNV-1a over a canonical little-endian encoding: the same bytes natively and in wasm.
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(FNV_PRIME);
+        }
+    }
+    fn u64(&mut self, v: u64) {
+        self.bytes(&v.to_le_bytes());
+    }
+}
+
+impl Trace {
+    pub fn new(capacity: usize) -> Trace {
+        Trace {
+            window: VecDeque::new(),
+            capacity: capacity.max(1),
+            totals: Totals::default(),
+            hash: FNV_OFFSET,
+        }
+    }
+
+    pub fn record(&mut self, time: Time, node: NodeId, clock: i64, kind: TraceKind) {
+        let t = &mut self.totals;
+        match &kind {
+            TraceKind::Send { .. } => t.sent += 1,
+            TraceKind::Deliver { .. } => t.delivered += 1,
+            TraceKind::Lost { reason, .. } => match reason {
+                LossReason::Random => t.lost_random += 1,
+                LossReason::LinkCut => t.lost_link_cut += 1,
+                LossReason::DestCrashed => t.lost_dest_crashed += 1,
+            },
+            TraceKind::Timer { .. } => t.timers += 1,
+            _ => {}
+        }
+        let ev = TraceEvent {
+            seq: t.events,
+            time,
+            node,
+            clock,
+            kind,
+        };
+        t.events += 1;
+        self.hash = hash_event(self.hash, &ev);
+        if self.window.len() == self.capacity {
+            self.window.pop_front();
+        }
+        self.window.push_back(ev);
+    }
+
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// Hex digest of every event recorded so far, including those the window has dropped.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// The events still in the window, oldest first.
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &TraceEvent> + ExactSizeIterator {
+        self.window.iter()
+    }
+
+    pub fn window_len(&self) -> usize {
+        self.window.len()
+    }
+
+    /// Events with `seq >= from` still in the window, oldest first.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &TraceEvent> {
+        let first = self.window.front().map_or(0, |e| e.seq);
+        let skip = from.saturating_sub(first) as usize;
+        self.window.iter().skip(skip)
+    }
+}
+
+fn hash_event(state: u64, e: &TraceEvent) -> u64 {
+    let mut h = Fnv(state);
+    h.u64(e.time.0);
+    h.u64(e.node as u64);
+    h.u64(e.clock as u64);
+    match &e.kind {
+        TraceKind::Send {
+            msg,
+            to,
+            label,
+            size,
+        } => {
+            h.bytes(b"S");
+            h.u64(*msg);
+            h.u64(*to as u64);
+            h.bytes(label.as_bytes());
+            h.u64(*size as u64);
+        }
+        TraceKind::Deliver {
+            msg,
+            from,
+            label,
+            sent_at,
+        } => {
+            h.bytes(b"D");
+            h.u64(*msg);
+            h.u64(*from as u64);
+            h.bytes(label.as_bytes());
+            h.u64(sent_at.0);
+        }
+        TraceKind::Lost {
+            msg,
+            from,
+            to,
+            label,
+            sent_at,
+            reason,
+            progress,
+        } => {
+            h.bytes(b"L");
+            h.u64(*msg);
+            h.u64(*from as u64);
+            h.u64(*to as u64);
+            h.bytes(label.as_bytes());
+            h.u64(sent_at.0);
+            h.u64(*reason as u64);
+            h.u64(progress.to_bits());
+        }
+        TraceKind::Timer { tag } => {
+            h.bytes(b"T");
+            h.u64(*tag);
+        }
+        TraceKind::Crash => h.bytes(b"C"),
+        TraceKind::Recover => h.bytes(b"R"),
+        TraceKind::Pause { until } => {
+            h.bytes(b"P");
+            h.u64(until.0);
+        }
+        TraceKind::Resume => h.bytes(b"U"),
+        TraceKind::ClockStep { delta_ns } => {
+            h.bytes(b"K");
+            h.u64(*delta_ns as u64);
+        }
+        TraceKind::Drift { ppm } => {
+            h.bytes(b"F");
+            h.u64(ppm.to_bits());
+        }
+        TraceKind::LinkCut { to, one_way } => {
+            h.bytes(b"X");
+            h.u64(*to as u64);
+            h.u64(*one_way as u64);
+        }
+        TraceKind::LinkHeal { to, one_way } => {
+            h.bytes(b"H");
+            h.u64(*to as u64);
+            h.u64(*one_way as u64);
+        }
+        TraceKind::Note { text } => {
+            h.bytes(b"N");
+            h.bytes(text.as_bytes());
+            h.bytes(&[0]);
+        }
+    }
+    h.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_bounded_but_totals_and_hash_cover_everything() {
+        let mut small = Trace::new(10);
+        let mut big = Trace::new(1_000);
+        for i in 0..100u64 {
+            for tr in [&mut small, &mut big] {
+                tr.record(Time(i), 0, i as i64, TraceKind::Timer { tag: i });
+            }
+        }
+        assert_eq!(small.window_len(), 10);
+        assert_eq!(small.totals().timers, 100);
+        assert_eq!(small.totals().events, 100);
+        assert_eq!(small.hash_hex(), big.hash_hex());
+        assert_eq!(
+            small.since(95).map(|e| e.seq).collect::<Vec<_>>(),
+            [95, 96, 97, 98, 99]
+        );
+        assert_eq!(small.since(0).count(), 10);
+    }
+}

@@ -1,0 +1,270 @@
+//! The browser facade: the only file that knows about `JsValue`. A thin binding over [`Run`]:
+//! every method checks its input and returns a `JsError` with a clear message; reading the frame
+//! view is one call per animation frame.
+//!
+//! ```js
+//! import init, { Simulation } from './pkg/dsviz.js';
+//! await init();
+//! const sim = new Simulation('sandbox', 42, { nodes: 7 });
+//! sim.advance(16);
+//! const { nodes, messages, events } = sim.frame();
+//! sim.crashNode(2);
+//! ```
+
+use crate::run::Run;
+use crate::scenarios::{self, ParamInput};
+use crate::sim::action::duration_ns;
+use crate::sim::{ActionKind, Time};
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsError>;
+
+/// Most trace events one frame carries; more (say, at 100× with 1,000 nodes) are counted as skipped.
+const MAX_FRAME_EVENTS: usize = 20_000;
+/// Longest advance in one call: a bound so a stray argument cannot freeze the page.
+const MAX_ADVANCE_MS: f64 = 3_600_000.0;
+/// Largest seed that survives a trip through a JS number.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+thread_local! {
+    static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+        console_error_panic_hook::hook(info);
+    }));
+}
+
+/// The message of a panic in the simulator, if one happened (the page shows it and stops).
+#[wasm_bindgen(js_name = panicMessage)]
+pub fn panic_message() -> Option<String> {
+    PANIC.with(|p| p.borrow().clone())
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value
+        .serialize(&ser)
+        .map_err(|e| JsError::new(&format!("could not build the view: {e}")))
+}
+
+fn seed_from_js(seed: &JsValue) -> JsResult<u64> {
+    if let Some(v) = seed.as_f64() {
+        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= MAX_SAFE_INTEGER {
+            return Ok(v as u64);
+        }
+        return Err(JsError::new(&format!(
+            "the seed must be a whole number from 0 to 2^53-1 (or a BigInt), got {v}"
+        )));
+    }
+    if seed.is_bigint() {
+        return u64::try_from(seed.clone())
+            .map_err(|_| JsError::new("a BigInt seed must be between 0 and 2^64-1"));
+    }
+    Err(JsError::new(
+        "the seed must be a non-negative integer (a number or a BigInt)",
+    ))
+}
+
+fn params_from_js(params: &JsValue) -> JsResult<Vec<(String, ParamInput)>> {
+    if params.is_undefined() || params.is_null() {
+        return Ok(Vec::new());
+    }
+    if !params.is_object() {
+        return Err(JsError::new("params must be an object like { nodes: 7 }"));
+    }
+    let mut out = Vec::new();
+    for entry in js_sys::Object::entries(params.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let input = if let Some(v) = value.as_f64() {
+            ParamInput::Number(v)
+        } else if let Some(s) = value.as_string() {
+            ParamInput::Text(s)
+        } else {
+            return Err(JsError::new(&format!(
+                "parameter '{name}' must be a number or a string"
+            )));
+        };
+        out.push((name, input));
+    }
+    Ok(out)
+}
+
+/// A running scenario, held in wasm memory; JS holds an opaque handle.
+#[wasm_bindgen]
+pub struct Simulation {
+    run: Run,
+    /// First trace event the next frame() returns.
+    cursor: u64,
+}
+
+#[wasm_bindgen]
+impl Simulation {
+    /// Every scenario: `[{ id, title, summary, params: [{ name, label, help, default, min, max, integer, choices }] }]`.
+    pub fn scenarios() -> JsResult<JsValue> {
+        let specs: Vec<_> = scenarios::ALL.iter().map(|s| &s.spec).collect();
+        to_js(&specs)
+    }
+
+    /// A fresh seed from the browser's randomness, for the "random seed" button.
+    #[wasm_bindgen(js_name = randomSeed)]
+    pub fn random_seed() -> JsResult<f64> {
+        getrandom::u32()
+            .map(f64::from)
+            .map_err(|e| JsError::new(&format!("no randomness available: {e}")))
+    }
+
+    /// `new Simulation(scenarioId, seed, params?)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scenario_id: &str, seed: JsValue, params: JsValue) -> JsResult<Simulation> {
+        let run = Run::new(scenario_id, seed_from_js(&seed)?, &params_from_js(&params)?)?;
+        Ok(Simulation { run, cursor: 0 })
+    }
+
+    #[wasm_bindgen(js_name = scenarioId)]
+    pub fn scenario_id(&self) -> String {
+        self.run.scenario_id().to_string()
+    }
+
+    /// The seed: a number, or a BigInt when it does not fit in one.
+    pub fn seed(&self) -> JsValue {
+        let s = self.run.seed();
+        if s as f64 <= MAX_SAFE_INTEGER {
+            JsValue::from_f64(s as f64)
+        } else {
+            JsValue::from(s)
+        }
+    }
+
+    /// The checked parameters, defaults included.
+    pub fn params(&self) -> JsResult<JsValue> {
+        to_js(self.run.params())
+    }
+
+    #[wasm_bindgen(js_name = nodeCount)]
+    pub fn node_count(&self) -> u32 {
+        self.run.world().node_count() as u32
+    }
+
+    /// Simulated time, ms.
+    pub fn now(&self) -> f64 {
+        self.run.world().now().as_ms_f64()
+    }
+
+    /// Runs forward `ms` of simulated time.
+    pub fn advance(&mut self, ms: f64) -> JsResult<()> {
+        if ms > MAX_ADVANCE_MS {
+            return Err(JsError::new(&format!(
+                "advance at most {MAX_ADVANCE_MS} ms at a time, got {ms}"
+            )));
+        }
+        let d = duration_ns(ms, "advance")?;
+        let w = self.run.world_mut();
+        w.run_until(Time(w.now().0.saturating_add(d)));
+        Ok(())
+    }
+
+    /// Processes exactly the next event; false if nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        self.run.world_mut().step()
+    }
+
+    /// When the next event is due (ms), or undefined.
+    #[wasm_bindgen(js_name = nextEventAt)]
+    pub fn next_event_at(&self) -> Option<f64> {
+        self.run.world().next_event_at().map(Time::as_ms_f64)
+    }
+
+    /// Everything needed to draw one frame; its `events` are those recorded since the last call.
+    pub fn frame(&mut self) -> JsResult<JsValue> {
+        let w = self.run.world();
+        let view = w.frame(self.cursor, MAX_FRAME_EVENTS);
+        let out = to_js(&view)?;
+        self.cursor = w.trace().totals().events;
+        Ok(out)
+    }
+
+    fn act(&mut self, name: &str, args: &[f64]) -> JsResult<()> {
+        let kind = ActionKind::parse(name, args)?;
+        self.run.world_mut().act(kind)?;
+        Ok(())
+    }
+
+    #[wasm_bindgen(js_name = crashNode)]
+    pub fn crash_node(&mut self, id: f64) -> JsResult<()> {
+        self.act("crashNode", &[id])
+    }
+
+    #[wasm_bindgen(js_name = recoverNode)]
+    pub fn recover_node(&mut self, id: f64) -> JsResult<()> {
+        self.act("recoverNode", &[id])
+    }
+
+    /// Freezes the node for `ms` (a GC pause): arrivals and timers wait until it ends.
+    #[wasm_bindgen(js_name = pauseNode)]
+    pub fn pause_node(&mut self, id: f64, ms: f64) -> JsResult<()> {
+        self.act("pauseNode", &[id, ms])
+    }
+
+    /// Cuts a→b, and b→a too unless `oneWay`.
+    #[wasm_bindgen(js_name = cutLink)]
+    pub fn cut_link(&mut self, a: f64, b: f64, one_way: Option<bool>) -> JsResult<()> {
+        self.act(
+            "cutLink",
+            &[a, b, f64::from(u8::from(one_way.unwrap_or(false)))],
+        )
+    }
+
+    #[wasm_bindgen(js_name = healLink)]
+    pub fn heal_link(&mut self, a: f64, b: f64, one_way: Option<bool>) -> JsResult<()> {
+        self.act(
+            "healLink",
+            &[a, b, f64::from(u8::from(one_way.unwrap_or(false)))],
+        )
+    }
+
+    /// Steps the node's time-of-day clock by `deltaMs` (negative: back). Its monotonic clock and timers are untouched.
+    #[wasm_bindgen(js_name = skewClock)]
+    pub fn skew_clock(&mut self, id: f64, delta_ms: f64) -> JsResult<()> {
+        self.act("skewClock", &[id, delta_ms])
+    }
+
+    /// Sets the node's clock drift in parts per million from now on.
+    #[wasm_bindgen(js_name = setDrift)]
+    pub fn set_drift(&mut self, id: f64, ppm: f64) -> JsResult<()> {
+        self.act("setDrift", &[id, ppm])
+    }
+
+    /// The action log: `[{ atMs, action, args }]`.
+    pub fn actions(&self) -> JsResult<JsValue> {
+        let w = self.run.world();
+        let records: Vec<_> = w.actions().iter().map(|a| a.kind.record(a.at)).collect();
+        to_js(&records)
+    }
+
+    /// Hex digest of the whole trace so far: equal inputs give equal hashes, natively and here.
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> String {
+        self.run.world().trace().hash_hex()
+    }
+
+    /// The trace as JSON (format described in the README).
+    #[wasm_bindgen(js_name = exportTrace)]
+    pub fn export_trace(&self) -> String {
+        self.run.export_json()
+    }
+
+    /// One node's protocol state for the inspector: `{ id, status, kind, volatile, stable }`.
+    #[wasm_bindgen(js_name = inspectNode)]
+    pub fn inspect_node(&self, id: f64) -> JsResult<JsValue> {
+        let id = crate::sim::action::node_id(id)?;
+        to_js(&self.run.world().inspect(id)?)
+    }
+}
