@@ -49,9 +49,6 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack
 fi
 
-# wasm-opt shrinks and speeds up the module; wasm-pack would otherwise try to download it.
-command -v wasm-opt >/dev/null || apt_install binaryen
-
 if [ "$mode" = "test" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt_install chromium chromium-driver

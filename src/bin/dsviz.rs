@@ -30,19 +30,41 @@ fn main() -> ExitCode {
             println!("{out}");
             ExitCode::SUCCESS
         }
-        Err(msg) => {
+        Err(Fail::Usage(msg)) => {
             eprintln!("dsviz: {msg}\n\n{USAGE}");
             ExitCode::from(2)
+        }
+        Err(Fail::Run(msg)) => {
+            eprintln!("dsviz: {msg}");
+            ExitCode::from(1)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<String, String> {
+/// A mistake in how dsviz was called (exit 2, with usage), or a run that could not go on (exit 1).
+enum Fail {
+    Usage(String),
+    Run(String),
+}
+
+impl From<String> for Fail {
+    fn from(msg: String) -> Fail {
+        Fail::Usage(msg)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(msg: &str) -> Fail {
+        Fail::Usage(msg.to_string())
+    }
+}
+
+fn run(args: &[String]) -> Result<String, Fail> {
     match args.first().map(String::as_str) {
         Some("list") => Ok(list()),
         Some("run") => run_scenario(&args[1..]),
         Some("-h" | "--help" | "help") => Ok(USAGE.to_string()),
-        Some(other) => Err(format!("unknown command '{other}'")),
+        Some(other) => Err(format!("unknown command '{other}'").into()),
         None => Err("no command given".into()),
     }
 }
@@ -67,7 +89,7 @@ fn list() -> String {
     out.trim_end().to_string()
 }
 
-fn run_scenario(args: &[String]) -> Result<String, String> {
+fn run_scenario(args: &[String]) -> Result<String, Fail> {
     let mut it = args.iter();
     let id = it
         .next()
@@ -102,17 +124,18 @@ fn run_scenario(args: &[String]) -> Result<String, String> {
             }
             "--action" => actions.push(parse_action(&value("T_MS:ACTION:ARGS")?)?),
             "--trace" => full_trace = true,
-            other => return Err(format!("unknown option '{other}'")),
+            other => return Err(format!("unknown option '{other}'").into()),
         }
     }
     // Stable sort: actions at the same instant keep the order given.
     actions.sort_by_key(|(t, _)| *t);
     let mut run = Run::new(id, seed, &params).map_err(|e| e.to_string())?;
-    run.replay(&actions, until).map_err(|e| e.to_string())?;
+    run.replay(&actions, until)
+        .map_err(|e| Fail::Run(e.to_string()))?;
     if full_trace {
         Ok(run.export_json())
     } else {
-        serde_json::to_string_pretty(&run.summary()).map_err(|e| e.to_string())
+        serde_json::to_string_pretty(&run.summary()).map_err(|e| Fail::Run(e.to_string()))
     }
 }
 
