@@ -62,7 +62,7 @@ impl Run {
                 )));
             }
             self.world.run_until(*at);
-            self.world.act(*kind)?;
+            self.world.act(kind.clone())?;
         }
         self.world.run_until(until);
         Ok(())

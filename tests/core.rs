@@ -61,7 +61,7 @@ impl Protocol for Probe {
 fn world(nodes: usize, burst: u32, timer_ms: u64, drift_ppm: f64) -> World<Probe> {
     let net = Network::new(LinkConfig {
         latency: Latency::Constant(Duration::from_ms(10)),
-        loss: 0.0,
+        ..LinkConfig::default()
     });
     let setups = (0..nodes)
         .map(|_| NodeSetup {

@@ -167,7 +167,7 @@ fn replaying_the_action_log_reproduces_a_live_run() {
         .world()
         .actions()
         .iter()
-        .map(|a| (a.at, a.kind))
+        .map(|a| (a.at, a.kind.clone()))
         .collect();
     assert_eq!(log.len(), 7);
     let mut replay = sandbox(77, &[("nodes", 5.0), ("loss", 0.05)]);

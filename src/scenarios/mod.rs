@@ -1,6 +1,7 @@
 //! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
+pub mod model;
 pub mod params;
 pub mod sandbox;
 
@@ -10,6 +11,7 @@ use crate::sim::{Runner, SimError};
 use serde::Serialize;
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScenarioSpec {
     /// Used by the facade, the headless runner, share links and embed URLs.
     pub id: &'static str,
@@ -17,6 +19,18 @@ pub struct ScenarioSpec {
     /// What the student sees and can do, and what the run shows.
     pub summary: &'static str,
     pub params: &'static [ParamSpec],
+    /// Two or three things to try, in the page's narration panel.
+    pub try_this: &'static [&'static str],
+    /// What the scenario measures, for the page's plots (recorded as metric events).
+    pub metrics: &'static [MetricSpec],
+}
+
+#[derive(Serialize)]
+pub struct MetricSpec {
+    /// The name the scenario records (`ctx.metric(name, value)`).
+    pub name: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
 }
 
 pub struct Scenario {

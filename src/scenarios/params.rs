@@ -174,6 +174,10 @@ impl Params {
         Ok(Params { specs, values })
     }
 
+    pub fn has(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
     /// The value of a declared parameter. Scenarios only ask for names they declare.
     pub fn get(&self, name: &str) -> f64 {
         self.values.get(name).copied().unwrap_or_else(|| {

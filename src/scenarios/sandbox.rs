@@ -1,49 +1,78 @@
-//! The sandbox: n nodes that ping each other on their own clocks and answer with pongs, each
-//! remembering when it last heard from each peer. Nothing clever happens on purpose: it is the
-//! ground on which the student crashes, pauses, cuts and skews, and watches the effects.
+//! The system-models sandbox: n nodes that ping each other on their own clocks and answer with
+//! pongs, each remembering when it last heard from each peer. Nothing clever happens on purpose:
+//! it is the ground on which the student picks link kinds, fault models and a timing model, then
+//! crashes, pauses, cuts, partitions and skews, and watches the effects.
 
+use super::model;
 use super::params::{ParamSpec, Params};
 use super::{Scenario, ScenarioSpec};
-use crate::sim::clock::Clock;
-use crate::sim::network::{Latency, LinkConfig, Network};
-use crate::sim::node::FaultModel;
+use crate::sim::network::Network;
 use crate::sim::protocol::{Ctx, Fields, Message, Protocol};
-use crate::sim::world::{NodeSetup, World};
+use crate::sim::rng::SimRng;
+use crate::sim::world::World;
 use crate::sim::{Duration, NodeId, Runner};
-
-const LATENCY_MODELS: &[&str] = &["constant", "uniform", "exponential"];
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::integer("nodes", "Nodes", 5.0, 1.0, 2000.0).help("How many nodes take part."),
-    ParamSpec::integer("fanout", "Fan-out", 8.0, 1.0, 64.0)
-        .help("Each round a node pings every peer if it has at most this many, else this many at random."),
+    ParamSpec::integer("fanout", "Fan-out", 8.0, 1.0, 64.0).help(
+        "Each round a node pings every peer if it has at most this many, else this many at random.",
+    ),
     ParamSpec::number("interval_ms", "Ping interval (ms)", 500.0, 10.0, 60_000.0)
         .help("Time between a node's rounds, measured on its own clock."),
-    ParamSpec::choice("latency", "Latency model", LATENCY_MODELS, 2)
-        .help("constant: always the minimum; uniform: min to min+spread; exponential: min plus a random extra with mean = spread."),
-    ParamSpec::number("latency_ms", "Minimum latency (ms)", 40.0, 0.0, 10_000.0),
-    ParamSpec::number("spread_ms", "Latency spread (ms)", 20.0, 0.0, 10_000.0),
-    ParamSpec::number("loss", "Loss probability", 0.0, 0.0, 1.0)
-        .help("Chance that any one message is lost on the way."),
+    model::LINK_KIND,
+    model::LATENCY,
+    model::LATENCY_MS,
+    model::SPREAD_MS,
+    model::LOSS,
+    model::DUPLICATE,
+    model::CORRUPT,
+    model::FIFO,
+    model::RETRANSMIT,
+    model::RTO_MS,
+    model::CHECKSUM,
+    model::TIMING,
+    model::BOUND_MS,
+    model::GST_MS,
+    model::FAULT_MODEL,
+    model::TRAITORS,
+    model::MTBF_S,
+    model::MTTR_S,
 ];
 
 pub const SCENARIO: Scenario = Scenario {
     spec: ScenarioSpec {
         id: "sandbox",
-        title: "Sandbox: nodes that ping each other",
+        title: "System models sandbox",
         summary: "Every node pings its peers every half second on its own clock and answers pings \
-                  with pongs. Break things and watch: crash a node and its peers stop hearing from \
-                  it; cut a link and messages die on it; pause a node and its messages pile up until \
-                  it wakes; skew or drift a clock and its readings part from true time.",
+                  with pongs; each remembers when it last heard from each peer. Choose how links, \
+                  nodes and timing may misbehave, then break things and watch what each node \
+                  believes about the others.",
         params: PARAMS,
+        try_this: &[
+            "Set the loss to 0.3 and watch pings die halfway along their links. Then switch \
+             retransmission on: every message now gets through exactly once, with retries and \
+             discarded duplicates visible on the timeline.",
+            "Make the links arbitrary with corruption 0.2: damaged messages are handed over as if \
+             valid. Switch the checksum on and they are dropped instead: corruption became loss.",
+            "Make one node Byzantine (traitors = 1): it claims to be other nodes, so its peers \
+             think they heard from a node that has crashed.",
+        ],
+        metrics: &[],
     },
     build,
 };
 
 #[derive(Clone, Debug)]
 pub enum Msg {
-    Ping { round: u64 },
-    Pong { round: u64 },
+    /// `origin` is who the sender says it is: honest nodes put their own id, a traitor forges it.
+    Ping {
+        round: u64,
+        origin: NodeId,
+    },
+    Pong {
+        round: u64,
+        origin: NodeId,
+    },
 }
 
 impl Message for Msg {
@@ -52,6 +81,12 @@ impl Message for Msg {
             Msg::Ping { .. } => "ping",
             Msg::Pong { .. } => "pong",
         }
+    }
+
+    fn corrupt(&mut self, rng: &mut SimRng) {
+        let (Msg::Ping { round, origin } | Msg::Pong { round, origin }) = self;
+        *round ^= rng.next_u64() >> 40;
+        *origin ^= (rng.next_u64() >> 54) as NodeId | 1;
     }
 }
 
@@ -67,6 +102,9 @@ pub struct State {
     round: u64,
     pings_sent: u64,
     pongs_received: u64,
+    garbled: u64,
+    /// Monotonic reading at the node's latest event.
+    latest: i64,
     /// Monotonic reading when each peer was last heard from; None: not since this boot.
     last_heard: Vec<Option<i64>>,
     scratch: Vec<NodeId>,
@@ -81,13 +119,14 @@ pub struct Stable {
 const ROUND: u64 = 0;
 
 impl Sandbox {
-    fn heard_recently(&self, state: &State, now_mono: Option<i64>) -> usize {
-        let window = 2 * self.interval.0 as i64;
+    /// Peers heard from within the last two and a half rounds, as of the node's latest event.
+    fn heard_recently(&self, state: &State) -> usize {
+        let window = (self.interval.0 as i64).saturating_mul(5) / 2;
         state
             .last_heard
             .iter()
             .flatten()
-            .filter(|t| now_mono.is_none_or(|now| now - **t <= window))
+            .filter(|t| state.latest - **t <= window)
             .count()
     }
 
@@ -122,6 +161,8 @@ impl Protocol for Sandbox {
             round: 0,
             pings_sent: 0,
             pongs_received: 0,
+            garbled: 0,
+            latest: ctx.mono(),
             last_heard: vec![None; ctx.node_count()],
             scratch: Vec::new(),
         }
@@ -135,18 +176,43 @@ impl Protocol for Sandbox {
         from: NodeId,
         msg: Msg,
     ) {
-        state.last_heard[from as usize] = Some(ctx.mono());
+        state.latest = ctx.mono();
+        let (Msg::Ping { origin, .. } | Msg::Pong { origin, .. }) = msg;
+        // The node believes the origin field: it cannot check who really sent a message.
+        let Some(slot) = state.last_heard.get_mut(origin as usize) else {
+            state.garbled += 1;
+            ctx.note(format!(
+                "garbled message from n{from}: origin {origin} does not exist"
+            ));
+            return;
+        };
+        *slot = Some(ctx.mono());
+        let me = ctx.id();
         match msg {
-            Msg::Ping { round } => ctx.send(from, Msg::Pong { round }),
+            Msg::Ping { round, .. } => ctx.send(from, Msg::Pong { round, origin: me }),
             Msg::Pong { .. } => state.pongs_received += 1,
         }
     }
 
     fn on_timer(&self, ctx: &mut Ctx<Msg>, state: &mut State, _: &mut Stable, _tag: u64) {
         state.round += 1;
+        state.latest = ctx.mono();
         self.targets(ctx, state);
+        let (me, n) = (ctx.id(), ctx.node_count() as u64);
         for i in 0..state.scratch.len() {
-            ctx.send(state.scratch[i], Msg::Ping { round: state.round });
+            let to = state.scratch[i];
+            let msg = if ctx.is_byzantine() && n > 1 {
+                // A traitor equivocates (a different round to each peer) and forges who it is.
+                let round = ctx.rng().below(1_000_000);
+                let origin = ctx.rng().below(n) as NodeId;
+                Msg::Ping { round, origin }
+            } else {
+                Msg::Ping {
+                    round: state.round,
+                    origin: me,
+                }
+            };
+            ctx.send(to, msg);
         }
         state.pings_sent += state.scratch.len() as u64;
         ctx.set_timer(self.interval, ROUND);
@@ -157,7 +223,7 @@ impl Protocol for Sandbox {
             None => "down".into(),
             Some(s) => format!(
                 "heard {}/{}",
-                self.heard_recently(s, None),
+                self.heard_recently(s),
                 s.last_heard.len() - 1
             ),
         }
@@ -169,9 +235,10 @@ impl Protocol for Sandbox {
                 ("round".to_string(), s.round.to_string()),
                 ("pings sent".to_string(), s.pings_sent.to_string()),
                 ("pongs received".to_string(), s.pongs_received.to_string()),
+                ("garbled messages".to_string(), s.garbled.to_string()),
                 (
-                    "peers heard from".to_string(),
-                    self.heard_recently(s, None).to_string(),
+                    "peers heard from lately".to_string(),
+                    self.heard_recently(s).to_string(),
                 ),
             ];
             for (peer, t) in s.last_heard.iter().enumerate().take(16) {
@@ -198,34 +265,12 @@ fn build(p: &Params, seed: u64) -> Box<dyn Runner> {
 /// The sandbox world with its concrete type, so native tests can look inside node state.
 pub fn world(p: &Params, seed: u64) -> World<Sandbox> {
     let n = p.get("nodes") as usize;
-    let min = Duration::from_ms_f64(p.get("latency_ms"));
-    let spread = Duration::from_ms_f64(p.get("spread_ms"));
-    let latency = match p.choice("latency") {
-        "constant" => Latency::Constant(min),
-        "uniform" => Latency::Uniform {
-            min,
-            max: min + spread,
-        },
-        _ => Latency::Exponential {
-            min,
-            mean_extra: spread,
-        },
-    };
-    let net = Network::new(LinkConfig {
-        latency,
-        loss: p.get("loss"),
-    });
     let protocol = Sandbox {
         interval: Duration::from_ms_f64(p.get("interval_ms")),
         fanout: p.get("fanout") as usize,
     };
-    let setups = (0..n)
-        .map(|_| NodeSetup {
-            fault: FaultModel::CrashRecovery,
-            clock: Clock::new(0, 0.0),
-        })
-        .collect();
-    World::new(protocol, setups, net, seed)
+    let net = Network::new(model::link_config(p));
+    model::configure(World::new(protocol, model::setups(p, n), net, seed), p)
 }
 
 impl State {

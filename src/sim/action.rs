@@ -1,13 +1,16 @@
 //! What a student (or a script, or a share link) does to a run. Actions are recorded with the
 //! instant they happened and applied through the event queue, so a replay reproduces them exactly.
 //! The names here are the facade's method names, used by the headless runner and in exports too.
+//! Every action also has a flat form, a name and numbers, which is how it is logged and parsed.
 
 use super::error::SimError;
-use super::time::Time;
+use super::network::{Latency, LinkConfig, LinkKind};
+use super::node::FaultModel;
+use super::time::{Duration, Time};
 use super::NodeId;
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ActionKind {
     CrashNode(NodeId),
     RecoverNode(NodeId),
@@ -26,10 +29,21 @@ pub enum ActionKind {
     /// Step the time-of-day clock by this many ns (negative: back).
     SkewClock(NodeId, i64),
     SetDrift(NodeId, f64),
+    /// Split the network: the group of each node, by id.
+    Partition(Vec<u16>),
+    HealPartition,
+    /// New settings for a→b (and b→a unless one way).
+    SetLink {
+        a: NodeId,
+        b: NodeId,
+        one_way: bool,
+        config: LinkConfig,
+    },
+    SetFaultModel(NodeId, FaultModel),
 }
 
 /// An action and the true time it was applied at.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     pub at: Time,
     pub kind: ActionKind,
@@ -44,6 +58,26 @@ pub struct ActionRecord {
     pub args: Vec<f64>,
 }
 
+/// (name, fewest arguments, most arguments); `partition` takes one group per node.
+const ARITY: &[(&str, usize, usize)] = &[
+    ("crashNode", 1, 1),
+    ("recoverNode", 1, 1),
+    ("pauseNode", 2, 2),
+    ("cutLink", 2, 3),
+    ("healLink", 2, 3),
+    ("skewClock", 2, 2),
+    ("setDrift", 2, 2),
+    ("partition", 1, usize::MAX),
+    ("healPartition", 0, 0),
+    ("setLink", 13, 13),
+    ("setFaultModel", 2, 2),
+];
+
+/// The argument order of `setLink`, for messages and documentation.
+pub const SET_LINK_ARGS: &str = "a, b, oneWay, kind (0 reliable, 1 fair-loss, 2 arbitrary), \
+     latency model (0 constant, 1 uniform, 2 exponential), latency ms, spread ms, loss, duplicate, \
+     corrupt, bandwidth bytes/s (0 unlimited), MTU bytes, FIFO (0/1)";
+
 impl ActionKind {
     pub fn name(&self) -> &'static str {
         match self {
@@ -54,67 +88,119 @@ impl ActionKind {
             ActionKind::HealLink { .. } => "healLink",
             ActionKind::SkewClock(..) => "skewClock",
             ActionKind::SetDrift(..) => "setDrift",
+            ActionKind::Partition(_) => "partition",
+            ActionKind::HealPartition => "healPartition",
+            ActionKind::SetLink { .. } => "setLink",
+            ActionKind::SetFaultModel(..) => "setFaultModel",
         }
     }
 
     pub fn args(&self) -> Vec<f64> {
-        match *self {
-            ActionKind::CrashNode(n) | ActionKind::RecoverNode(n) => vec![n as f64],
-            ActionKind::PauseNode(n, ns) => vec![n as f64, ns as f64 / 1e6],
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        match self {
+            ActionKind::CrashNode(n) | ActionKind::RecoverNode(n) => vec![*n as f64],
+            ActionKind::PauseNode(n, ns) => vec![*n as f64, *ns as f64 / 1e6],
             ActionKind::CutLink { a, b, one_way } | ActionKind::HealLink { a, b, one_way } => {
-                vec![a as f64, b as f64, if one_way { 1.0 } else { 0.0 }]
+                vec![*a as f64, *b as f64, flag(*one_way)]
             }
-            ActionKind::SkewClock(n, ns) => vec![n as f64, ns as f64 / 1e6],
-            ActionKind::SetDrift(n, ppm) => vec![n as f64, ppm],
+            ActionKind::SkewClock(n, ns) => vec![*n as f64, *ns as f64 / 1e6],
+            ActionKind::SetDrift(n, ppm) => vec![*n as f64, *ppm],
+            ActionKind::Partition(groups) => groups.iter().map(|g| *g as f64).collect(),
+            ActionKind::HealPartition => vec![],
+            ActionKind::SetLink {
+                a,
+                b,
+                one_way,
+                config: c,
+            } => {
+                let (model, min, spread) = match c.latency {
+                    Latency::Constant(d) => (0.0, d, Duration::ZERO),
+                    Latency::Uniform { min, max } => {
+                        (1.0, min, Duration(max.0.saturating_sub(min.0)))
+                    }
+                    Latency::Exponential { min, mean_extra } => (2.0, min, mean_extra),
+                };
+                vec![
+                    *a as f64,
+                    *b as f64,
+                    flag(*one_way),
+                    c.kind as u8 as f64,
+                    model,
+                    min.as_ms_f64(),
+                    spread.as_ms_f64(),
+                    c.loss,
+                    c.duplicate,
+                    c.corrupt,
+                    c.bandwidth.unwrap_or(0) as f64,
+                    c.mtu as f64,
+                    flag(c.fifo),
+                ]
+            }
+            ActionKind::SetFaultModel(n, m) => vec![*n as f64, *m as u8 as f64],
         }
     }
 
     /// Builds an action from its name and arguments, as given by a person: node ids are whole
     /// numbers, durations are milliseconds. Checks form only; the world checks node ids.
     pub fn parse(name: &str, args: &[f64]) -> Result<ActionKind, SimError> {
-        let want = |n: usize| -> Result<(), SimError> {
-            if args.len() == n || (name.ends_with("Link") && args.len() == 2) {
-                Ok(())
-            } else {
-                Err(SimError::BadAction(format!(
-                    "{name} takes {n} argument(s), got {}",
-                    args.len()
-                )))
-            }
+        let Some(&(_, lo, hi)) = ARITY.iter().find(|(n, _, _)| *n == name) else {
+            let known: Vec<_> = ARITY.iter().map(|(n, _, _)| *n).collect();
+            return Err(SimError::BadAction(format!(
+                "unknown action '{name}' (known: {})",
+                known.join(", ")
+            )));
         };
+        if args.len() < lo || args.len() > hi {
+            let want = if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo} to {hi}")
+            };
+            return Err(SimError::BadAction(format!(
+                "{name} takes {want} argument(s), got {}",
+                args.len()
+            )));
+        }
         let node = |i: usize| node_id(args[i]);
+        let flag = |i: usize| args.get(i).is_some_and(|v| *v != 0.0);
         Ok(match name {
-            "crashNode" => {
-                want(1)?;
-                ActionKind::CrashNode(node(0)?)
+            "crashNode" => ActionKind::CrashNode(node(0)?),
+            "recoverNode" => ActionKind::RecoverNode(node(0)?),
+            "pauseNode" => ActionKind::PauseNode(node(0)?, duration_ns(args[1], "pause duration")?),
+            "cutLink" => ActionKind::CutLink {
+                a: node(0)?,
+                b: node(1)?,
+                one_way: flag(2),
+            },
+            "healLink" => ActionKind::HealLink {
+                a: node(0)?,
+                b: node(1)?,
+                one_way: flag(2),
+            },
+            "skewClock" => ActionKind::SkewClock(node(0)?, signed_ns(args[1], "clock skew")?),
+            "setDrift" => ActionKind::SetDrift(node(0)?, drift_ppm(args[1])?),
+            "partition" => ActionKind::Partition(
+                args.iter()
+                    .map(|g| whole(*g, "a partition group", u16::MAX as f64).map(|g| g as u16))
+                    .collect::<Result<_, _>>()?,
+            ),
+            "healPartition" => ActionKind::HealPartition,
+            "setLink" => ActionKind::SetLink {
+                a: node(0)?,
+                b: node(1)?,
+                one_way: flag(2),
+                config: link_config(&args[3..])?,
+            },
+            _ => {
+                let model = whole(
+                    args[1],
+                    "a fault model (0 crash-stop, 1 crash-recovery, 2 byzantine)",
+                    2.0,
+                )?;
+                let model = FaultModel::from_index(model as usize)
+                    .ok_or_else(|| SimError::BadValue("unknown fault model".into()))?;
+                ActionKind::SetFaultModel(node(0)?, model)
             }
-            "recoverNode" => {
-                want(1)?;
-                ActionKind::RecoverNode(node(0)?)
-            }
-            "pauseNode" => {
-                want(2)?;
-                ActionKind::PauseNode(node(0)?, duration_ns(args[1], "pause duration")?)
-            }
-            "cutLink" | "healLink" => {
-                want(3)?;
-                let (a, b) = (node(0)?, node(1)?);
-                let one_way = args.get(2).is_some_and(|v| *v != 0.0);
-                if name == "cutLink" {
-                    ActionKind::CutLink { a, b, one_way }
-                } else {
-                    ActionKind::HealLink { a, b, one_way }
-                }
-            }
-            "skewClock" => {
-                want(2)?;
-                ActionKind::SkewClock(node(0)?, signed_ns(args[1], "clock skew")?)
-            }
-            "setDrift" => {
-                want(2)?;
-                ActionKind::SetDrift(node(0)?, drift_ppm(args[1])?)
-            }
-            other => return Err(SimError::BadAction(format!("unknown action '{other}'"))),
         })
     }
 
@@ -127,6 +213,50 @@ impl ActionKind {
     }
 }
 
+fn link_config(v: &[f64]) -> Result<LinkConfig, SimError> {
+    let kind = match whole(
+        v[0],
+        "a link kind (0 reliable, 1 fair-loss, 2 arbitrary)",
+        2.0,
+    )? {
+        0 => LinkKind::Reliable,
+        1 => LinkKind::FairLoss,
+        _ => LinkKind::Arbitrary,
+    };
+    let min = Duration(duration_ns(v[2], "latency")?);
+    let spread = Duration(duration_ns(v[3], "latency spread")?);
+    let latency = match whole(
+        v[1],
+        "a latency model (0 constant, 1 uniform, 2 exponential)",
+        2.0,
+    )? {
+        0 => Latency::Constant(min),
+        1 => Latency::Uniform {
+            min,
+            max: min + spread,
+        },
+        _ => Latency::Exponential {
+            min,
+            mean_extra: spread,
+        },
+    };
+    let bandwidth = whole(v[7], "a bandwidth in bytes per second", 1e15)?;
+    let mtu = whole(v[8], "an MTU in bytes", u32::MAX as f64)?;
+    if mtu == 0 {
+        return Err(SimError::BadValue("the MTU must be at least 1 byte".into()));
+    }
+    Ok(LinkConfig {
+        kind,
+        latency,
+        loss: probability(v[4], "loss")?,
+        duplicate: probability(v[5], "duplication")?,
+        corrupt: probability(v[6], "corruption")?,
+        bandwidth: (bandwidth > 0).then_some(bandwidth),
+        mtu: mtu as u32,
+        fifo: v[9] != 0.0,
+    })
+}
+
 /// Longest duration a person may ask for (a pause, a skew): a simulated year, in ns.
 const MAX_SPAN_NS: f64 = 365.0 * 86_400.0 * 1e9;
 
@@ -135,6 +265,24 @@ pub fn node_id(v: f64) -> Result<NodeId, SimError> {
         Ok(v as NodeId)
     } else {
         Err(SimError::BadNode(format!("{v} is not a node id")))
+    }
+}
+
+fn whole(v: f64, what: &str, max: f64) -> Result<u64, SimError> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max {
+        Ok(v as u64)
+    } else {
+        Err(SimError::BadValue(format!("expected {what}, got {v}")))
+    }
+}
+
+pub fn probability(p: f64, what: &str) -> Result<f64, SimError> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(SimError::BadValue(format!(
+            "{what} is a probability from 0 to 1, got {p}"
+        )))
     }
 }
 
@@ -185,6 +333,19 @@ mod tests {
 
     #[test]
     fn parse_round_trips_through_name_and_args() {
+        let config = LinkConfig {
+            kind: LinkKind::Arbitrary,
+            latency: Latency::Uniform {
+                min: Duration::from_ms(5),
+                max: Duration::from_ms(25),
+            },
+            loss: 0.25,
+            duplicate: 0.1,
+            corrupt: 0.05,
+            bandwidth: Some(1_000_000),
+            mtu: 1200,
+            fifo: true,
+        };
         let kinds = [
             ActionKind::CrashNode(2),
             ActionKind::PauseNode(1, 1_500_000_000),
@@ -200,9 +361,21 @@ mod tests {
             },
             ActionKind::SkewClock(4, -250_000_000),
             ActionKind::SetDrift(0, 50.0),
+            ActionKind::Partition(vec![0, 0, 1, 2]),
+            ActionKind::HealPartition,
+            ActionKind::SetLink {
+                a: 1,
+                b: 2,
+                one_way: true,
+                config,
+            },
+            ActionKind::SetFaultModel(3, FaultModel::Byzantine),
         ];
         for k in kinds {
-            assert_eq!(ActionKind::parse(k.name(), &k.args()).unwrap(), k);
+            assert_eq!(
+                ActionKind::parse(k.name(), &k.args()).expect("round trip"),
+                k
+            );
         }
     }
 
@@ -214,6 +387,17 @@ mod tests {
         assert!(ActionKind::parse("pauseNode", &[1.0, -5.0]).is_err());
         assert!(ActionKind::parse("pauseNode", &[1.0, f64::NAN]).is_err());
         assert!(ActionKind::parse("setDrift", &[1.0, 1e9]).is_err());
+        assert!(ActionKind::parse("partition", &[0.0, -1.0]).is_err());
+        assert!(ActionKind::parse("setFaultModel", &[0.0, 3.0]).is_err());
+        let mut link = ActionKind::SetLink {
+            a: 0,
+            b: 1,
+            one_way: false,
+            config: LinkConfig::default(),
+        }
+        .args();
+        link[7] = 1.5; // loss
+        assert!(ActionKind::parse("setLink", &link).is_err());
         assert!(ActionKind::parse("explode", &[1.0]).is_err());
     }
 }

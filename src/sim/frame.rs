@@ -3,9 +3,12 @@
 //! once per frame and the headless runner prints the same shapes.
 
 use super::error::SimError;
+use super::network::LinkConfig;
 use super::node::{FaultModel, Status};
-use super::protocol::{Fields, Message, Protocol};
+use super::protocol::{Fields, Protocol};
+use super::timing::TimingModel;
 use super::trace::{Totals, TraceEvent};
+use super::world::Deferred;
 use super::world::World;
 use super::NodeId;
 use serde::Serialize;
@@ -25,11 +28,13 @@ pub struct NodeView {
     pub summary: String,
 }
 
+/// A directed link that is not in its default state: cut, or with settings of its own.
 #[derive(Serialize)]
 pub struct LinkView {
     pub from: NodeId,
     pub to: NodeId,
     pub up: bool,
+    pub config: Option<LinkConfig>,
 }
 
 #[derive(Serialize)]
@@ -40,8 +45,12 @@ pub struct MessageView {
     pub to: NodeId,
     pub label: &'static str,
     pub progress: f64,
+    /// When this packet started onto the wire, ms.
     pub sent_at: f64,
     pub arrives_at: f64,
+    /// Which packet of how many (0 of 1 for most messages).
+    pub packet: u32,
+    pub packets: u32,
 }
 
 #[derive(Serialize)]
@@ -55,6 +64,10 @@ pub struct FrameView<'a> {
     /// New events left out: past the per-frame cap, or already out of the trace window.
     pub events_skipped: u64,
     pub stats: &'a Totals,
+    /// The timing model in force (None: links' latencies as they are).
+    pub timing: Option<TimingModel>,
+    /// Group of each node while the network is partitioned.
+    pub partition: Option<&'a [u16]>,
 }
 
 #[derive(Serialize)]
@@ -91,37 +104,64 @@ impl<P: Protocol> World<P> {
                     .summary(self.states[i].as_ref(), &self.stable[i]),
             })
             .collect();
-        let links = self
+        let mut links: Vec<LinkView> = self
             .network
             .down_links()
             .map(|(from, to)| LinkView {
                 from,
                 to,
                 up: false,
+                config: None,
             })
             .collect();
-        let messages = self
+        for (&(from, to), cfg) in self.network.overrides() {
+            match links.iter_mut().find(|l| (l.from, l.to) == (from, to)) {
+                Some(l) => l.config = Some(*cfg),
+                None => links.push(LinkView {
+                    from,
+                    to,
+                    up: true,
+                    config: Some(*cfg),
+                }),
+            }
+        }
+        let mut messages: Vec<MessageView> = self
+            .wire
             .flights
             .iter()
             .flatten()
             .map(|f| {
-                let span = f.arrives_at.0.saturating_sub(f.sent_at.0).max(1) as f64;
-                let progress = if f.waiting {
-                    1.0
-                } else {
-                    ((now.0.saturating_sub(f.sent_at.0)) as f64 / span).min(1.0)
-                };
+                let span = f.arrives.0.saturating_sub(f.departs.0).max(1) as f64;
+                let progress = (now.0.saturating_sub(f.departs.0) as f64 / span).min(1.0);
                 MessageView {
-                    id: f.id,
-                    from: f.from,
-                    to: f.to,
-                    label: f.msg.label(),
+                    id: f.head.msg,
+                    from: f.head.from,
+                    to: f.head.to,
+                    label: f.head.label,
                     progress,
-                    sent_at: f.sent_at.as_ms_f64(),
-                    arrives_at: f.arrives_at.as_ms_f64(),
+                    sent_at: f.departs.as_ms_f64(),
+                    arrives_at: f.arrives.as_ms_f64(),
+                    packet: f.index,
+                    packets: f.count,
                 }
             })
             .collect();
+        // Messages that reached a paused node wait at its door.
+        for d in self.backlogs.iter().flatten() {
+            if let Deferred::Message(c) = d {
+                messages.push(MessageView {
+                    id: c.head.msg,
+                    from: c.head.from,
+                    to: c.head.to,
+                    label: c.head.label,
+                    progress: 1.0,
+                    sent_at: c.head.sent_at.as_ms_f64(),
+                    arrives_at: now.as_ms_f64(),
+                    packet: 0,
+                    packets: 1,
+                });
+            }
+        }
         let total = self.trace.totals().events;
         let new: Vec<&TraceEvent> = self.trace.since(since).collect();
         let keep = new.len().min(max_events);
@@ -134,6 +174,8 @@ impl<P: Protocol> World<P> {
             events_skipped: total.saturating_sub(since) - keep as u64,
             events,
             stats: self.trace.totals(),
+            timing: self.timing,
+            partition: self.network.partition_groups(),
         }
     }
 

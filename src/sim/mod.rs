@@ -4,6 +4,7 @@
 pub mod action;
 pub mod clock;
 pub mod error;
+mod faults;
 pub mod frame;
 pub mod network;
 pub mod node;
@@ -12,7 +13,9 @@ pub mod queue;
 pub mod rng;
 pub mod runner;
 pub mod time;
+pub mod timing;
 pub mod trace;
+mod wire;
 pub mod world;
 
 /// Nodes are numbered 0..n.

@@ -8,6 +8,7 @@ use serde::Serialize;
 /// How a node may fail, named as the course names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[repr(u8)]
 pub enum FaultModel {
     /// A crashed node never comes back.
     CrashStop,
@@ -25,6 +26,24 @@ pub enum Status {
     Paused {
         until: Time,
     },
+}
+
+impl FaultModel {
+    pub const NAMES: &'static [&'static str] = &["crash-stop", "crash-recovery", "byzantine"];
+
+    pub fn from_index(i: usize) -> Option<FaultModel> {
+        [
+            FaultModel::CrashStop,
+            FaultModel::CrashRecovery,
+            FaultModel::Byzantine,
+        ]
+        .get(i)
+        .copied()
+    }
+
+    pub fn name(&self) -> &'static str {
+        Self::NAMES[*self as usize]
+    }
 }
 
 impl Status {
@@ -46,19 +65,6 @@ pub struct PendingTimer {
     pub deadline: i64,
 }
 
-/// Something that reached a paused node, handled when the pause ends, in arrival order.
-#[derive(Clone, Copy, Debug)]
-pub enum Deferred {
-    /// A message that arrived: its slot and id in the world's in-flight table.
-    Message {
-        slot: u32,
-        id: u64,
-    },
-    Timer {
-        tag: u64,
-    },
-}
-
 #[derive(Clone, Debug)]
 pub struct NodeRuntime {
     pub status: Status,
@@ -69,9 +75,10 @@ pub struct NodeRuntime {
     pub timer_epoch: u32,
     /// Bumped by every pause and crash: only the latest pause's end counts.
     pub pause_epoch: u32,
+    /// Bumped by every crash and recovery: only the latest random fault scheduled counts.
+    pub fault_epoch: u32,
     pub timers: Vec<PendingTimer>,
     pub next_timer_id: u64,
-    pub backlog: Vec<Deferred>,
 }
 
 impl NodeRuntime {
@@ -82,9 +89,9 @@ impl NodeRuntime {
             clock,
             timer_epoch: 0,
             pause_epoch: 0,
+            fault_epoch: 0,
             timers: Vec::new(),
             next_timer_id: 0,
-            backlog: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! answers through a [`Ctx`]: send, set or cancel timers, write notes. It never sees the network or
 //! the queue, so every fault stays the world's business.
 
+use super::node::FaultModel;
 use super::rng::SimRng;
 use super::time::{Duration, Time};
 use super::NodeId;
@@ -15,6 +16,9 @@ pub trait Message: Clone + Debug {
     fn size(&self) -> u32 {
         64
     }
+
+    /// Damages the content, as an arbitrary link may. Without a checksum the receiver gets this.
+    fn corrupt(&mut self, _rng: &mut SimRng) {}
 }
 
 /// A key/value listing of a node's state for the inspector.
@@ -64,19 +68,38 @@ pub(crate) enum TimerCmd {
     Cancel { id: u64 },
 }
 
+/// What a handler asked for, applied by the world when it returns.
+#[derive(Clone, Debug)]
+pub(crate) struct Effects<M> {
+    pub sends: Vec<(NodeId, M)>,
+    pub timers: Vec<TimerCmd>,
+    pub notes: Vec<String>,
+    pub metrics: Vec<(&'static str, f64)>,
+}
+
+impl<M> Default for Effects<M> {
+    fn default() -> Self {
+        Effects {
+            sends: Vec::new(),
+            timers: Vec::new(),
+            notes: Vec::new(),
+            metrics: Vec::new(),
+        }
+    }
+}
+
 /// A handler's window on the world: who and when it is, and the effects it asks for. Effects are
 /// collected and applied by the world after the handler returns, in the order asked.
 pub struct Ctx<'a, M> {
     pub(crate) node: NodeId,
     pub(crate) node_count: usize,
+    pub(crate) fault: FaultModel,
     pub(crate) now: Time,
     pub(crate) mono: i64,
     pub(crate) tod: i64,
     pub(crate) rng: &'a mut SimRng,
     pub(crate) next_timer_id: &'a mut u64,
-    pub(crate) sends: &'a mut Vec<(NodeId, M)>,
-    pub(crate) timers: &'a mut Vec<TimerCmd>,
-    pub(crate) notes: &'a mut Vec<String>,
+    pub(crate) effects: &'a mut Effects<M>,
 }
 
 impl<M> Ctx<'_, M> {
@@ -86,6 +109,15 @@ impl<M> Ctx<'_, M> {
 
     pub fn node_count(&self) -> usize {
         self.node_count
+    }
+
+    /// This node's fault model: a Byzantine node's protocol decides how it misbehaves.
+    pub fn fault(&self) -> FaultModel {
+        self.fault
+    }
+
+    pub fn is_byzantine(&self) -> bool {
+        self.fault == FaultModel::Byzantine
     }
 
     /// True time. Protocols should prefer their own clocks; this is for scenarios that measure.
@@ -108,7 +140,7 @@ impl<M> Ctx<'_, M> {
     }
 
     pub fn send(&mut self, to: NodeId, msg: M) {
-        self.sends.push((to, msg));
+        self.effects.sends.push((to, msg));
     }
 
     /// Fires `tag` after `after` has passed on this node's monotonic clock (so a drifting clock
@@ -116,16 +148,21 @@ impl<M> Ctx<'_, M> {
     pub fn set_timer(&mut self, after: Duration, tag: u64) -> u64 {
         let id = *self.next_timer_id;
         *self.next_timer_id += 1;
-        self.timers.push(TimerCmd::Set { id, tag, after });
+        self.effects.timers.push(TimerCmd::Set { id, tag, after });
         id
     }
 
     pub fn cancel_timer(&mut self, id: u64) {
-        self.timers.push(TimerCmd::Cancel { id });
+        self.effects.timers.push(TimerCmd::Cancel { id });
     }
 
     /// A line in the trace explaining what the protocol just did.
     pub fn note(&mut self, text: impl Into<String>) {
-        self.notes.push(text.into());
+        self.effects.notes.push(text.into());
+    }
+
+    /// A measurement for the scenario's plots (declared in its spec), e.g. a request's latency.
+    pub fn metric(&mut self, name: &'static str, value: f64) {
+        self.effects.metrics.push((name, value));
     }
 }

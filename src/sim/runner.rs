@@ -4,6 +4,7 @@
 use super::action::{Action, ActionKind};
 use super::error::SimError;
 use super::frame::{FrameView, Inspection};
+use super::network::Network;
 use super::protocol::Protocol;
 use super::time::Time;
 use super::trace::Trace;
@@ -21,6 +22,7 @@ pub trait Runner {
     fn trace(&self) -> &Trace;
     fn frame(&self, since: u64, max_events: usize) -> FrameView<'_>;
     fn inspect(&self, id: NodeId) -> Result<Inspection, SimError>;
+    fn network(&self) -> &Network;
     fn clone_box(&self) -> Box<dyn Runner>;
 }
 
@@ -54,6 +56,9 @@ impl<P: Protocol> Runner for World<P> {
     }
     fn inspect(&self, id: NodeId) -> Result<Inspection, SimError> {
         World::inspect(self, id)
+    }
+    fn network(&self) -> &Network {
+        World::network(self)
     }
     fn clone_box(&self) -> Box<dyn Runner> {
         Box::new(self.clone())

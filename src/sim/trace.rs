@@ -2,6 +2,7 @@
 //! are dropped past the capacity) while the totals and the running hash cover the whole run, so a
 //! run left open for an hour neither grows without limit nor loses its counts or its identity.
 
+use super::node::FaultModel;
 use super::time::Time;
 use super::NodeId;
 use serde::{Serialize, Serializer};
@@ -16,6 +17,8 @@ pub enum LossReason {
     LinkCut,
     /// It arrived at a crashed node.
     DestCrashed,
+    /// It arrived damaged and the checksum caught it.
+    Corrupted,
 }
 
 fn ms<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
@@ -38,6 +41,21 @@ pub enum TraceKind {
         to: NodeId,
         label: &'static str,
         size: u32,
+        /// Packets it travels in (⌈size / MTU⌉).
+        packets: u32,
+        /// 0 for the first transmission, n for the n-th retransmission.
+        attempt: u32,
+    },
+    /// One packet of a multi-packet message reached the receiver's network interface.
+    Packet {
+        msg: u64,
+        from: NodeId,
+        index: u32,
+        count: u32,
+        size: u32,
+        /// When the packet started onto the wire (after waiting behind earlier ones).
+        #[serde(serialize_with = "ms")]
+        sent_at: Time,
     },
     Deliver {
         msg: u64,
@@ -45,6 +63,9 @@ pub enum TraceKind {
         label: &'static str,
         #[serde(serialize_with = "ms")]
         sent_at: Time,
+        size: u32,
+        /// Damaged on the way and handed over anyway (no checksum).
+        corrupt: bool,
     },
     Lost {
         msg: u64,
@@ -56,12 +77,27 @@ pub enum TraceKind {
         reason: LossReason,
         /// How far along the link it got, 0..1, for drawing where it died.
         progress: f64,
+        /// Which packet died (0 for single-packet messages).
+        packet: u32,
+    },
+    /// It arrived, and the transport threw it away: a duplicate of one already delivered.
+    Discard {
+        msg: u64,
+        from: NodeId,
+        label: &'static str,
+        #[serde(serialize_with = "ms")]
+        sent_at: Time,
     },
     Timer {
         tag: u64,
     },
-    Crash,
-    Recover,
+    /// `random`: a fault drawn from MTBF/MTTR rather than the student's hand.
+    Crash {
+        random: bool,
+    },
+    Recover {
+        random: bool,
+    },
     Pause {
         #[serde(serialize_with = "ms")]
         until: Time,
@@ -81,6 +117,25 @@ pub enum TraceKind {
     LinkHeal {
         to: NodeId,
         one_way: bool,
+    },
+    /// New settings for node→to (and back unless one way), described in words.
+    LinkSet {
+        to: NodeId,
+        one_way: bool,
+        text: String,
+    },
+    /// The network split into groups (group of each node, by node id).
+    Partition {
+        groups: Vec<u16>,
+    },
+    PartitionHeal,
+    FaultModel {
+        model: FaultModel,
+    },
+    /// A measurement a plot can draw (a request's latency, a link's throughput).
+    Metric {
+        name: &'static str,
+        value: f64,
     },
     Note {
         text: String,
@@ -109,6 +164,12 @@ pub struct Totals {
     pub lost_random: u64,
     pub lost_link_cut: u64,
     pub lost_dest_crashed: u64,
+    pub lost_corrupted: u64,
+    /// Duplicates the transport threw away.
+    pub discarded: u64,
+    pub retransmissions: u64,
+    /// Bytes that reached a receiver, counted packet by packet.
+    pub bytes_arrived: u64,
     pub timers: u64,
     pub events: u64,
 }
@@ -137,6 +198,11 @@ impl Fnv {
     fn u64(&mut self, v: u64) {
         self.bytes(&v.to_le_bytes());
     }
+    /// Zero-terminated, so adjacent strings cannot run into each other.
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+        self.bytes(&[0]);
+    }
 }
 
 impl Trace {
@@ -152,12 +218,15 @@ impl Trace {
     pub fn record(&mut self, time: Time, node: NodeId, clock: i64, kind: TraceKind) {
         let t = &mut self.totals;
         match &kind {
-            TraceKind::Send { .. } => t.sent += 1,
+            TraceKind::Send { attempt: 0, .. } => t.sent += 1,
+            TraceKind::Send { .. } => t.retransmissions += 1,
             TraceKind::Deliver { .. } => t.delivered += 1,
+            TraceKind::Discard { .. } => t.discarded += 1,
             TraceKind::Lost { reason, .. } => match reason {
                 LossReason::Random => t.lost_random += 1,
                 LossReason::LinkCut => t.lost_link_cut += 1,
                 LossReason::DestCrashed => t.lost_dest_crashed += 1,
+                LossReason::Corrupted => t.lost_corrupted += 1,
             },
             TraceKind::Timer { .. } => t.timers += 1,
             _ => {}
@@ -175,6 +244,11 @@ impl Trace {
             self.window.pop_front();
         }
         self.window.push_back(ev);
+    }
+
+    /// Counts bytes reaching a receiver (not an event of its own: packets are too many to record).
+    pub fn count_bytes(&mut self, bytes: u32) {
+        self.totals.bytes_arrived += bytes as u64;
     }
 
     pub fn totals(&self) -> &Totals {
@@ -208,30 +282,61 @@ fn hash_event(state: u64, e: &TraceEvent) -> u64 {
     h.u64(e.time.0);
     h.u64(e.node as u64);
     h.u64(e.clock as u64);
+    // Each kind: a tag byte, then its fields in declaration order.
     match &e.kind {
         TraceKind::Send {
             msg,
             to,
             label,
             size,
+            packets,
+            attempt,
         } => {
             h.bytes(b"S");
-            h.u64(*msg);
-            h.u64(*to as u64);
-            h.bytes(label.as_bytes());
-            h.u64(*size as u64);
+            for v in [
+                *msg,
+                *to as u64,
+                *size as u64,
+                *packets as u64,
+                *attempt as u64,
+            ] {
+                h.u64(v);
+            }
+            h.str(label);
+        }
+        TraceKind::Packet {
+            msg,
+            from,
+            index,
+            count,
+            size,
+            sent_at,
+        } => {
+            h.bytes(b"P");
+            for v in [
+                *msg,
+                *from as u64,
+                *index as u64,
+                *count as u64,
+                *size as u64,
+                sent_at.0,
+            ] {
+                h.u64(v);
+            }
         }
         TraceKind::Deliver {
             msg,
             from,
             label,
             sent_at,
+            size,
+            corrupt,
         } => {
             h.bytes(b"D");
-            h.u64(*msg);
-            h.u64(*from as u64);
-            h.bytes(label.as_bytes());
-            h.u64(sent_at.0);
+            for v in [*msg, *from as u64, sent_at.0, *size as u64, *corrupt as u64] {
+                h.u64(v);
+            }
+            h.str(label);
         }
         TraceKind::Lost {
             msg,
@@ -241,24 +346,48 @@ fn hash_event(state: u64, e: &TraceEvent) -> u64 {
             sent_at,
             reason,
             progress,
+            packet,
         } => {
             h.bytes(b"L");
-            h.u64(*msg);
-            h.u64(*from as u64);
-            h.u64(*to as u64);
-            h.bytes(label.as_bytes());
-            h.u64(sent_at.0);
-            h.u64(*reason as u64);
-            h.u64(progress.to_bits());
+            for v in [
+                *msg,
+                *from as u64,
+                *to as u64,
+                sent_at.0,
+                *reason as u64,
+                progress.to_bits(),
+                *packet as u64,
+            ] {
+                h.u64(v);
+            }
+            h.str(label);
+        }
+        TraceKind::Discard {
+            msg,
+            from,
+            label,
+            sent_at,
+        } => {
+            h.bytes(b"d");
+            for v in [*msg, *from as u64, sent_at.0] {
+                h.u64(v);
+            }
+            h.str(label);
         }
         TraceKind::Timer { tag } => {
             h.bytes(b"T");
             h.u64(*tag);
         }
-        TraceKind::Crash => h.bytes(b"C"),
-        TraceKind::Recover => h.bytes(b"R"),
+        TraceKind::Crash { random } => {
+            h.bytes(b"C");
+            h.u64(*random as u64);
+        }
+        TraceKind::Recover { random } => {
+            h.bytes(b"R");
+            h.u64(*random as u64);
+        }
         TraceKind::Pause { until } => {
-            h.bytes(b"P");
+            h.bytes(b"Z");
             h.u64(until.0);
         }
         TraceKind::Resume => h.bytes(b"U"),
@@ -280,10 +409,31 @@ fn hash_event(state: u64, e: &TraceEvent) -> u64 {
             h.u64(*to as u64);
             h.u64(*one_way as u64);
         }
+        TraceKind::LinkSet { to, one_way, text } => {
+            h.bytes(b"l");
+            h.u64(*to as u64);
+            h.u64(*one_way as u64);
+            h.str(text);
+        }
+        TraceKind::Partition { groups } => {
+            h.bytes(b"G");
+            for g in groups {
+                h.u64(*g as u64);
+            }
+        }
+        TraceKind::PartitionHeal => h.bytes(b"g"),
+        TraceKind::FaultModel { model } => {
+            h.bytes(b"M");
+            h.u64(*model as u64);
+        }
+        TraceKind::Metric { name, value } => {
+            h.bytes(b"m");
+            h.str(name);
+            h.u64(value.to_bits());
+        }
         TraceKind::Note { text } => {
             h.bytes(b"N");
-            h.bytes(text.as_bytes());
-            h.bytes(&[0]);
+            h.str(text);
         }
     }
     h.0
