@@ -60,6 +60,45 @@ pub trait Protocol: Clone + 'static {
         state: Option<&Self::State>,
         stable: &Self::Stable,
     ) -> (Option<Fields>, Fields);
+
+    /// A node's part in the protocol ("client", "server", "commander"), shown beside its id.
+    fn role(&self, _id: NodeId) -> Option<&'static str> {
+        None
+    }
+
+    /// The lecture's claims as this run bears them out so far, for the page's claims panel.
+    /// `states[i]` is None while node i is crashed.
+    fn verdicts(
+        &self,
+        _states: &[Option<Self::State>],
+        _stable: &[Self::Stable],
+        _now: Time,
+    ) -> Vec<Verdict> {
+        Vec::new()
+    }
+}
+
+/// Whether a claim holds in this run, and why.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Verdict {
+    pub claim: String,
+    /// "holds", "fails", or "pending" (not decided yet).
+    pub status: &'static str,
+    pub detail: String,
+}
+
+impl Verdict {
+    pub fn new(
+        claim: impl Into<String>,
+        status: &'static str,
+        detail: impl Into<String>,
+    ) -> Verdict {
+        Verdict {
+            claim: claim.into(),
+            status,
+            detail: detail.into(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
