@@ -5,7 +5,7 @@
 use super::error::SimError;
 use super::network::LinkConfig;
 use super::node::{FaultModel, Status};
-use super::protocol::{Fields, Protocol};
+use super::protocol::{Fields, Protocol, Verdict};
 use super::timing::TimingModel;
 use super::trace::{Totals, TraceEvent};
 use super::world::Deferred;
@@ -26,6 +26,8 @@ pub struct NodeView {
     pub drift_ppm: f64,
     pub paused_until: Option<f64>,
     pub summary: String,
+    /// The node's part in the protocol, if the scenario names one ("client").
+    pub role: Option<&'static str>,
 }
 
 /// A directed link that is not in its default state: cut, or with settings of its own.
@@ -68,6 +70,8 @@ pub struct FrameView<'a> {
     pub timing: Option<TimingModel>,
     /// Group of each node while the network is partitioned.
     pub partition: Option<&'a [u16]>,
+    /// The scenario's claims, as this run bears them out so far.
+    pub verdicts: Vec<Verdict>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +106,7 @@ impl<P: Protocol> World<P> {
                 summary: self
                     .protocol
                     .summary(self.states[i].as_ref(), &self.stable[i]),
+                role: self.protocol.role(i as NodeId),
             })
             .collect();
         let mut links: Vec<LinkView> = self
@@ -176,6 +181,7 @@ impl<P: Protocol> World<P> {
             stats: self.trace.totals(),
             timing: self.timing,
             partition: self.network.partition_groups(),
+            verdicts: self.protocol.verdicts(&self.states, &self.stable, now),
         }
     }
 
