@@ -1,0 +1,348 @@
+// Boot, the animation loop and the wiring between the simulator (wasm) and the views.
+// Per animation frame: advance(elapsed × speed), exactly one frame(), draw both views.
+import { Controls, defaults, parseSeed } from './controls.js';
+import { Menus } from './menus.js';
+import { GraphView } from './graph.js';
+import { TimelineView } from './timeline.js';
+import { TraceBuffer } from './trace.js';
+import { LabelColours, nodeName, fmtClock, fmtSigned, fmtDuration, fmtValue } from './format.js';
+import { bindPointer } from './input.js';
+import { Legend } from './legend.js';
+
+const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
+const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift'];
+const $ = (id) => document.getElementById(id);
+
+let Simulation = null;
+let panicMessage = () => undefined;
+
+const app = {
+  sim: null,
+  frame: null,
+  scenarios: [],
+  scenarioId: null,
+  seed: 1,
+  params: {},
+  playing: false,
+  speed: 1,
+  selected: null,
+  selectedLink: null,
+  dead: false,
+  lastTs: 0,
+};
+
+const colours = new LabelColours();
+const trace = new TraceBuffer();
+const graph = new GraphView($('graph'), colours);
+const timeline = new TimelineView($('timeline'), trace, colours);
+const controls = new Controls(app);
+const menus = new Menus(app, $('menu'));
+const legend = new Legend(colours);
+
+// ---------------------------------------------------------------- errors
+
+function isPanic(e) {
+  if (e instanceof WebAssembly.RuntimeError) return true;
+  try {
+    return Boolean(panicMessage());
+  } catch {
+    return true; // the module can't even answer: treat as dead
+  }
+}
+
+function die(e) {
+  if (app.dead) return;
+  app.dead = true;
+  app.playing = false;
+  controls.setPlaying(false);
+  let msg;
+  try {
+    msg = panicMessage();
+  } catch {
+    msg = undefined;
+  }
+  controls.fatal(
+    'The simulator hit an internal error and had to stop. This is a bug in dsviz: please report it with the scenario, the seed and what you did (the action log). Reloading starts afresh.',
+    msg || String(e?.message ?? e),
+  );
+}
+
+/** Run a call into the simulator; bad input becomes a message on the page, a panic stops it. */
+function guard(f) {
+  if (app.dead) return { ok: false };
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    if (isPanic(e)) die(e);
+    else controls.toast(e?.message ?? String(e), 'error');
+    return { ok: false, error: e };
+  }
+}
+app.error = (message) => controls.toast(message, 'error');
+
+// ---------------------------------------------------------------- simulation lifecycle
+
+function createSim(scenarioId, seed, params) {
+  const r = guard(() => new Simulation(scenarioId, seed, params));
+  if (!r.ok) return false;
+  const old = app.sim;
+  const prevScenario = app.scenarioId;
+  app.sim = r.value;
+  Object.assign(app, { scenarioId, seed, params: { ...params }, frame: null, selected: null, selectedLink: null });
+  try {
+    old?.free?.();
+  } catch {
+    /* an already-freed object is not worth a message */
+  }
+  trace.reset();
+  graph.reset();
+  timeline.reset();
+  // Message colours stay put across resets of the same scenario, so "ping" keeps its colour.
+  if (scenarioId !== prevScenario) colours.reset();
+  menus.close();
+  controls.hideTooltip();
+  controls.showScenario(scenarioId, params);
+  controls.setSeed(seed);
+  controls.status('');
+  writeUrl();
+  return true;
+}
+
+app.randomSeed = () => {
+  const r = Simulation?.randomSeed ? guard(() => Simulation.randomSeed()) : { ok: false };
+  return r.ok ? r.value : Math.floor(Math.random() * 2 ** 32);
+};
+app.applyScenario = (id, params) => createSim(id, app.seed, params);
+app.setSeed = (seed) => createSim(app.scenarioId, seed, app.params);
+app.reset = () => {
+  if (createSim(app.scenarioId, app.seed, app.params)) controls.status('Reset: same scenario, parameters and seed.');
+};
+
+app.play = () => {
+  if (app.dead || !app.sim) return;
+  app.playing = true;
+  controls.setPlaying(true);
+};
+app.pause = () => {
+  app.playing = false;
+  controls.setPlaying(false);
+};
+app.toggle = () => (app.playing ? app.pause() : app.play());
+app.setSpeed = (x) => {
+  const v = Number(x);
+  if (!(v > 0) || !Number.isFinite(v)) return controls.toast('Speed must be a positive number.', 'error');
+  app.speed = Math.min(100, Math.max(0.01, v));
+  controls.setSpeed(app.speed);
+};
+app.step = () => {
+  app.pause();
+  const r = guard(() => app.sim.step());
+  if (r.ok && r.value === false) controls.status('Nothing left to happen: the event queue is empty.');
+  else if (r.ok) controls.status(`Stepped to t = ${fmtClock(guard(() => app.sim.now()).value)}.`);
+};
+
+function describeAction(method, args) {
+  const [a, b, oneWay] = args;
+  switch (method) {
+    case 'crashNode': return `crashed ${nodeName(a)}`;
+    case 'recoverNode': return `recovered ${nodeName(a)}`;
+    case 'pauseNode': return `paused ${nodeName(a)} for ${fmtDuration(b)}`;
+    case 'cutLink': return `cut ${nodeName(a)} ${oneWay ? '→' : '↔'} ${nodeName(b)}`;
+    case 'healLink': return `healed ${nodeName(a)} ${oneWay ? '→' : '↔'} ${nodeName(b)}`;
+    case 'skewClock': return `stepped ${nodeName(a)}'s clock by ${fmtSigned(b)}`;
+    case 'setDrift': return `set ${nodeName(a)}'s drift to ${fmtValue(b)} ppm`;
+    default: return method;
+  }
+}
+
+/** Apply a user action now; it goes into the simulator's action log. */
+app.act = (method, ...args) => {
+  if (!ACTIONS.includes(method)) throw new Error(`unknown action ${method}`);
+  const r = guard(() => app.sim[method](...args));
+  if (r.ok) controls.status(`t = ${fmtClock(guard(() => app.sim.now()).value)}: ${describeAction(method, args)}.`);
+  return r.ok;
+};
+app.inspect = (id) => guard(() => app.sim.inspectNode(id)).value;
+app.closeMenus = () => menus.close();
+app.onMenuClosed = () => {
+  app.selected = null;
+  app.selectedLink = null;
+};
+
+// ---------------------------------------------------------------- selection
+
+function clientPos(canvas, p) {
+  const r = canvas.getBoundingClientRect();
+  return { x: r.left + p.x, y: r.top + p.y };
+}
+
+app.selectNode = (id, anchor) => {
+  if (id == null) return menus.close();
+  if (!app.frame?.nodes.some((n) => n.id === id)) return controls.toast(`There is no node ${nodeName(id)}.`, 'error');
+  const p = graph.posOf(id);
+  menus.openNode(id, anchor ?? (p ? clientPos(graph.canvas, p) : { x: 200, y: 200 }));
+  app.selected = id;
+};
+app.selectLink = (a, b, anchor) => {
+  const pa = graph.posOf(a);
+  const pb = graph.posOf(b);
+  const mid = pa && pb ? clientPos(graph.canvas, { x: (pa.x + pb.x) / 2, y: (pa.y + pb.y) / 2 }) : { x: 200, y: 200 };
+  menus.openLink(a, b, anchor ?? mid);
+  app.selectedLink = { a, b };
+};
+
+// ---------------------------------------------------------------- the loop
+
+let firstDraw = true;
+function tick(ts) {
+  if (app.dead) return;
+  const real = app.lastTs ? Math.min(Math.max(0, ts - app.lastTs), MAX_STEP_REAL_MS) : 0;
+  app.lastTs = ts;
+  if (app.playing) {
+    const r = guard(() => app.sim.advance(real * app.speed));
+    if (!r.ok) app.pause();
+  }
+  const r = app.dead ? { ok: false } : guard(() => app.sim.frame());
+  if (app.dead) return;
+  try {
+    if (r.ok) {
+      app.frame = r.value;
+      trace.ingest(r.value);
+      graph.ingest(r.value.events, r.value);
+    }
+    render(real);
+  } catch (e) {
+    // A bug in the page itself: say so rather than freeze silently.
+    app.dead = true;
+    app.playing = false;
+    controls.fatal('The page hit an error while drawing. This is a bug in dsviz; reloading starts afresh.', String(e?.stack ?? e));
+    throw e;
+  }
+  requestAnimationFrame(tick);
+}
+
+function render(real) {
+  if (app.playing) graph.tick(real);
+  const f = app.frame;
+  graph.draw(f, { selected: app.selected, selectedLink: app.selectedLink });
+  timeline.draw(f, { selected: app.selected });
+  if (f) {
+    controls.setNow(f.now);
+    controls.setStats(f.stats, f.messages.length);
+  }
+  legend.updateMessageLegend();
+  menus.refresh();
+  if (firstDraw && f) {
+    firstDraw = false;
+    window.dsviz.ready = true;
+    document.body.dataset.ready = 'true';
+  }
+}
+
+// ---------------------------------------------------------------- URL (shareable starting point)
+
+function readUrl(scenarios) {
+  const q = new URLSearchParams(location.search);
+  const spec = scenarios.find((s) => s.id === q.get('scenario')) ?? scenarios[0];
+  const params = defaults(spec);
+  for (const p of spec.params ?? []) {
+    const v = q.get(`p.${p.name}`);
+    if (v !== null) params[p.name] = p.choices ? v : Number(v);
+  }
+  let seed = 1;
+  try {
+    if (q.has('seed')) seed = parseSeed(q.get('seed'));
+  } catch {
+    /* a malformed seed in a link: start with the default one */
+  }
+  const speed = Number(q.get('speed'));
+  const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const play = q.has('paused') || q.get('play') === '0' ? false : q.get('play') === '1' || !reduced;
+  return { spec, params, seed, speed: speed > 0 ? speed : 1, play };
+}
+
+function writeUrl() {
+  const q = new URLSearchParams(location.search);
+  q.set('scenario', app.scenarioId);
+  q.set('seed', String(app.seed));
+  const spec = app.scenarios.find((s) => s.id === app.scenarioId);
+  for (const p of spec?.params ?? []) {
+    if (app.params[p.name] !== p.default) q.set(`p.${p.name}`, String(app.params[p.name]));
+    else q.delete(`p.${p.name}`);
+  }
+  try {
+    history.replaceState(null, '', `${location.pathname}?${q}`);
+  } catch {
+    /* file:// or sandboxed iframes may refuse; the page works without it */
+  }
+}
+
+// ---------------------------------------------------------------- boot
+
+async function boot() {
+  window.dsviz = {
+    ready: false,
+    get sim() { return app.sim; },
+    get frame() { return app.frame; },
+    get Simulation() { return Simulation; },
+    get playing() { return app.playing; },
+    get speed() { return app.speed; },
+    get selected() { return app.selected; },
+    play: () => app.play(),
+    pause: () => app.pause(),
+    toggle: () => app.toggle(),
+    step: () => app.step(),
+    reset: () => app.reset(),
+    setSpeed: (x) => app.setSpeed(x),
+    setSeed: (s) => app.setSeed(s),
+    setScenario: (id, params) => {
+      const spec = app.scenarios.find((s) => s.id === id);
+      return createSim(id, app.seed, { ...(spec ? defaults(spec) : {}), ...params });
+    },
+    selectNode: (id) => app.selectNode(id),
+    selectLink: (a, b) => app.selectLink(a, b),
+    closeMenus: () => menus.close(),
+    act: (method, ...args) => app.act(method, ...args),
+    nodePosition: (id) => {
+      const p = graph.posOf(id);
+      if (!p) return null;
+      const r = graph.canvas.getBoundingClientRect();
+      return { x: r.left + window.scrollX + p.x, y: r.top + window.scrollY + p.y };
+    },
+    graph,
+    timeline,
+    trace,
+  };
+  bindPointer({ app, graph, timeline, controls, menus });
+  let mod;
+  try {
+    mod = await import('./pkg/dsviz.js');
+    await mod.default();
+  } catch (e) {
+    controls.fatal(
+      'The simulator (WebAssembly) could not be loaded. If you are running from a checkout, build it first with "npm run build", serve the folder with "npm start", and reload.',
+      String(e?.stack ?? e),
+    );
+    return;
+  }
+  Simulation = mod.Simulation;
+  panicMessage = mod.panicMessage ?? panicMessage;
+  const list = guard(() => Simulation.scenarios());
+  if (!list.ok || !Array.isArray(list.value) || !list.value.length) {
+    if (!app.dead) controls.fatal('The simulator offers no scenarios.', String(list.error?.message ?? 'empty list'));
+    return;
+  }
+  app.scenarios = list.value;
+  const start = readUrl(app.scenarios);
+  controls.setScenarios(app.scenarios, start.spec.id, start.params);
+  app.setSpeed(start.speed);
+  if (!createSim(start.spec.id, start.seed, start.params)) {
+    // A bad parameter in the URL must not leave a dead page: fall back to the defaults.
+    if (!createSim(start.spec.id, start.seed, defaults(start.spec))) return;
+  }
+  if (start.play) app.play();
+  else app.pause();
+  requestAnimationFrame(tick);
+}
+
+boot().catch((e) => controls.fatal('dsviz failed to start.', String(e?.stack ?? e)));

@@ -1,0 +1,284 @@
+// Drawing of the timeline's content: message arrows and per-event marks. Paths are batched by
+// colour (one stroke per colour, not per message) so tens of thousands of events stay cheap.
+import { drawCross, drawArrowHead, fmtSigned, clamp } from './format.js';
+
+const MAX_HITS = 20_000; // hover targets kept per frame
+
+let patCache = { colour: null, pattern: null };
+
+/** Diagonal hatching for paused intervals. */
+export function pausePattern(ctx, colour) {
+  if (patCache.colour === colour && patCache.pattern) return patCache.pattern;
+  const c = document.createElement('canvas');
+  c.width = c.height = 8;
+  const p = c.getContext('2d');
+  p.strokeStyle = colour;
+  p.lineWidth = 2;
+  p.globalAlpha = 0.55;
+  p.beginPath();
+  p.moveTo(-2, 10);
+  p.lineTo(10, -2);
+  p.moveTo(-2, 2);
+  p.lineTo(2, -2);
+  p.moveTo(6, 10);
+  p.lineTo(10, 6);
+  p.stroke();
+  patCache = { colour, pattern: ctx.createPattern(c, 'repeat') };
+  return patCache.pattern;
+}
+
+/** Identity of a drawn item across frames (hits are rebuilt every frame). */
+export const hitKey = (ev) => (ev ? (ev.seq != null ? `s${ev.seq}` : `m${ev.id}`) : null);
+
+export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = null) {
+  let hovered = null;
+  const yTop = g.top - g.rowH;
+  const yBot = g.h + g.rowH;
+  const visible = (y) => y !== null && y >= yTop && y <= yBot;
+  const s = clamp(g.rowH * 0.28, 2.5, 7);
+  const head = clamp(g.rowH * 0.3, 5, 9);
+  const arrows = new Map(); // colour index -> Path2D
+  const dots = new Map();
+  const pathFor = (m, i) => {
+    let p = m.get(i);
+    if (!p) m.set(i, (p = new Path2D()));
+    return p;
+  };
+  const lostX = new Path2D();
+  const marks = {
+    tick: new Path2D(), crash: new Path2D(), crashDisc: new Path2D(), recover: new Path2D(), pause: new Path2D(),
+    clock: new Path2D(), cut: new Path2D(), heal: new Path2D(), cutDots: new Path2D(), healDots: new Path2D(), note: new Path2D(), other: new Path2D(),
+  };
+  const labels = [];
+  const hit = (h) => {
+    if (hits.length < MAX_HITS) hits.push(h);
+    if (hoverKey && hitKey(h.ev) === hoverKey) hovered = h;
+  };
+  const drawTicks = g.rowH >= 9;
+
+  const ev = trace.events;
+  for (let k = trace.indexAt(g.start); k < ev.length; k++) {
+    const e = ev[k];
+    const inWindow = e.t <= g.end;
+    if (e.kind === 'deliver' || e.kind === 'lost') {
+      const from = e.from;
+      const to = e.kind === 'lost' ? e.to ?? e.node : e.node;
+      const sentAt = e.sentAt ?? e.t;
+      if (sentAt > g.end) continue;
+      const y1 = g.y(from);
+      const y2raw = g.y(to);
+      if (y1 === null || y2raw === null) continue;
+      const frac = e.kind === 'lost' ? clamp(e.progress ?? 0.5, 0, 1) : 1;
+      const y2 = y1 + (y2raw - y1) * frac;
+      if (!visible(y1) && !visible(y2) && (y1 < yTop) === (y2 < yTop)) continue;
+      const x1 = g.x(sentAt);
+      const x2 = g.x(e.t);
+      const ci = colours.index(e.label);
+      const p = pathFor(arrows, ci);
+      p.moveTo(x1, y1);
+      p.lineTo(x2, y2);
+      if (e.kind === 'lost') drawCross(lostX, x2, y2, s + 1);
+      else if (g.rowH >= 10) drawArrowHead(p, x1, y1, x2, y2, head);
+      pathFor(dots, ci).moveTo(x1 + 2.2, y1);
+      pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
+      hit({ kind: 'seg', x1, y1, x2, y2, ev: e });
+      continue;
+    }
+    if (!inWindow) continue;
+    const y = g.y(e.node);
+    if (!visible(y)) continue;
+    const x = g.x(e.t);
+    switch (e.kind) {
+      case 'send':
+        continue; // drawn as the start of its arrow
+      case 'timer':
+        if (!drawTicks) continue;
+        marks.tick.moveTo(x, y - s);
+        marks.tick.lineTo(x, y + s);
+        break;
+      case 'crash': {
+        // A small crashed node: the same picture as in the graph.
+        const cr = s + 2.5;
+        marks.crashDisc.moveTo(x + cr, y);
+        marks.crashDisc.arc(x, y, cr, 0, Math.PI * 2);
+        drawCross(marks.crash, x, y, cr * 0.5);
+        break;
+      }
+      case 'recover':
+        marks.recover.moveTo(x, y - s - 1);
+        marks.recover.lineTo(x + s + 1, y + s);
+        marks.recover.lineTo(x - s - 1, y + s);
+        marks.recover.closePath();
+        break;
+      case 'pause':
+      case 'resume': {
+        const bw = Math.max(1.5, s * 0.45);
+        if (e.kind === 'pause') {
+          marks.pause.rect(x - bw * 1.5, y - s, bw, 2 * s);
+          marks.pause.rect(x + bw * 0.5, y - s, bw, 2 * s);
+        } else {
+          marks.pause.moveTo(x - s * 0.6, y - s);
+          marks.pause.lineTo(x + s * 0.9, y);
+          marks.pause.lineTo(x - s * 0.6, y + s);
+          marks.pause.closePath();
+        }
+        break;
+      }
+      case 'clock-step':
+      case 'drift': {
+        const hh = Math.max(s + 2, g.rowH * 0.38);
+        if (e.kind === 'clock-step') {
+          marks.clock.moveTo(x, y - hh);
+          marks.clock.lineTo(x, y + hh);
+          const d = e.deltaMs ?? 0;
+          marks.clock.moveTo(x, y - hh);
+          marks.clock.lineTo(x + (d >= 0 ? 4 : -4), y - hh);
+          labels.push([x + 4, y - hh, fmtSigned(d)]);
+        } else {
+          marks.clock.moveTo(x - s, y);
+          marks.clock.bezierCurveTo(x - s / 2, y - s * 1.6, x, y - s * 1.6, x, y);
+          marks.clock.bezierCurveTo(x, y + s * 1.6, x + s / 2, y + s * 1.6, x + s, y);
+          labels.push([x + s + 2, y - hh, `${e.ppm ?? '?'} ppm`]);
+        }
+        break;
+      }
+      case 'link-cut':
+      case 'link-heal': {
+        // A dashed bar joining the two rows at the instant the link changed.
+        const cut = e.kind === 'link-cut';
+        const y2 = g.y(e.to) ?? y;
+        (cut ? marks.cut : marks.heal).moveTo(x, y);
+        (cut ? marks.cut : marks.heal).lineTo(x, y2);
+        const ends = cut ? marks.cutDots : marks.healDots;
+        ends.moveTo(x + 3, y);
+        ends.arc(x, y, 3, 0, Math.PI * 2);
+        // One way: an arrowhead on the receiving end instead of a dot.
+        if (e.oneWay && y2 !== y) drawArrowHead(ends, x, y, x, y2, 7);
+        else {
+          ends.moveTo(x + 3, y2);
+          ends.arc(x, y2, 3, 0, Math.PI * 2);
+        }
+        break;
+      }
+      case 'note':
+        marks.note.moveTo(x, y - s - 1);
+        marks.note.lineTo(x + s + 1, y);
+        marks.note.lineTo(x, y + s + 1);
+        marks.note.lineTo(x - s - 1, y);
+        marks.note.closePath();
+        break;
+      default:
+        marks.other.moveTo(x + 2, y);
+        marks.other.arc(x, y, 2, 0, Math.PI * 2);
+    }
+    hit({ kind: 'pt', x, y, ev: e });
+  }
+
+  // Messages still in flight: drawn up to "now", at their progress between the two rows.
+  const xNow = g.x(frame.now);
+  const inflight = new Map();
+  for (const m of frame.messages) {
+    const y1 = g.y(m.from);
+    const yt = g.y(m.to);
+    if (y1 === null || yt === null) continue;
+    const y2 = y1 + (yt - y1) * clamp(m.progress ?? 0, 0, 1);
+    if (!visible(y1) && !visible(y2)) continue;
+    const x1 = g.x(m.sentAt);
+    const ci = colours.index(m.label);
+    const p = pathFor(inflight, ci);
+    p.moveTo(x1, y1);
+    p.lineTo(xNow, y2);
+    pathFor(dots, ci).moveTo(x1 + 2.2, y1);
+    pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
+    pathFor(dots, ci).moveTo(xNow + 3, y2);
+    pathFor(dots, ci).arc(xNow, y2, 3, 0, Math.PI * 2);
+    hit({ kind: 'seg', x1, y1, x2: xNow, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
+  }
+
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
+  for (const [ci, p] of arrows) {
+    ctx.strokeStyle = t.msg[ci];
+    ctx.stroke(p);
+  }
+  ctx.setLineDash([5, 4]);
+  for (const [ci, p] of inflight) {
+    ctx.strokeStyle = t.msg[ci];
+    ctx.stroke(p);
+  }
+  ctx.setLineDash([]);
+  for (const [ci, p] of dots) {
+    ctx.fillStyle = t.msg[ci];
+    ctx.fill(p);
+  }
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = t.crash;
+  ctx.stroke(lostX);
+
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = t.muted;
+  ctx.stroke(marks.tick);
+  ctx.fillStyle = t.nodeCrashed;
+  ctx.fill(marks.crashDisc);
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = t.crash;
+  ctx.stroke(marks.crashDisc);
+  ctx.lineWidth = 2;
+  ctx.stroke(marks.crash);
+  ctx.fillStyle = t.recover;
+  ctx.fill(marks.recover);
+  ctx.fillStyle = t.pause;
+  ctx.fill(marks.pause);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = t.clock;
+  ctx.stroke(marks.clock);
+  ctx.setLineDash([4, 3]);
+  ctx.strokeStyle = t.cut;
+  ctx.stroke(marks.cut);
+  ctx.strokeStyle = t.recover;
+  ctx.stroke(marks.heal);
+  ctx.setLineDash([]);
+  ctx.fillStyle = t.cut;
+  ctx.strokeStyle = t.cut;
+  ctx.fill(marks.cutDots);
+  ctx.stroke(marks.cutDots);
+  ctx.fillStyle = t.recover;
+  ctx.strokeStyle = t.recover;
+  ctx.fill(marks.healDots);
+  ctx.stroke(marks.healDots);
+  ctx.fillStyle = t.accent;
+  ctx.fill(marks.note);
+  ctx.fillStyle = t.muted;
+  ctx.fill(marks.other);
+  ctx.lineCap = 'butt';
+
+  if (hovered) {
+    // The item under the mouse, drawn bold so it's clear which one the tooltip describes.
+    const h = hovered;
+    ctx.strokeStyle = h.ev.label != null ? colours.colour(h.ev.label, t) : t.accent;
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.lineWidth = 3.5;
+    ctx.beginPath();
+    if (h.kind === 'seg') {
+      ctx.moveTo(h.x1, h.y1);
+      ctx.lineTo(h.x2, h.y2);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(h.x1, h.y1, 4, 0, Math.PI * 2);
+      ctx.arc(h.x2, h.y2, 4, 0, Math.PI * 2);
+      ctx.fill();
+    } else {
+      ctx.lineWidth = 2;
+      ctx.arc(h.x, h.y, s + 5, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+  }
+  if (g.rowH >= 16 && labels.length < 200) {
+    ctx.font = `${t.fontSize * 0.72}px ${t.font}`;
+    ctx.fillStyle = t.clock;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'bottom';
+    for (const [x, y, text] of labels) ctx.fillText(text, x, y);
+  }
+}
