@@ -7,6 +7,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod history;
 pub mod run;
 pub mod scenarios;
 pub mod sim;

@@ -1,6 +1,7 @@
 //! A run as the outside world names it: scenario id, seed, parameters and the timed action log.
 //! Shared by the browser facade and the headless runner, so both build, act and export alike.
 
+use crate::history::History;
 use crate::scenarios::{self, ParamInput, Params, Scenario};
 use crate::sim::{ActionKind, Runner, SimError, Time};
 use serde::Serialize;
@@ -11,6 +12,7 @@ pub struct Run {
     seed: u64,
     params: Params,
     world: Box<dyn Runner>,
+    history: History,
 }
 
 /// Version of the exported trace format (see the README).
@@ -20,12 +22,14 @@ impl Run {
     pub fn new(id: &str, seed: u64, inputs: &[(String, ParamInput)]) -> Result<Run, SimError> {
         let scenario = scenarios::find(id)?;
         let params = Params::new(scenario.spec.params, inputs)?;
-        let world = (scenario.build)(&params, seed);
+        let mut world = (scenario.build)(&params, seed);
+        let history = History::new(world.as_mut());
         Ok(Run {
             scenario,
             seed,
             params,
             world,
+            history,
         })
     }
 
@@ -45,8 +49,59 @@ impl Run {
         self.world.as_ref()
     }
 
+    /// The world itself, for tests that drive it directly. This bypasses the history: do not
+    /// mix it with [`Run::act`], [`Run::seek`] or [`Run::undo`] on the same run.
     pub fn world_mut(&mut self) -> &mut dyn Runner {
         self.world.as_mut()
+    }
+
+    /// The action log of this branch of the run (may reach past now after seeking back).
+    pub fn actions(&self) -> &[crate::sim::Action] {
+        self.history.log()
+    }
+
+    pub fn snapshot_count(&self) -> usize {
+        self.history.snapshot_count()
+    }
+
+    /// Bumped whenever the world is rebuilt (seek back, step back, undo).
+    pub fn epoch(&self) -> u64 {
+        self.history.epoch()
+    }
+
+    /// Runs on to `until`, re-applying logged actions that lie ahead (after a seek back).
+    pub fn advance_to(&mut self, until: Time) -> Result<(), SimError> {
+        self.history.advance(self.world.as_mut(), until)
+    }
+
+    /// The next event (or logged action); false when nothing is left to happen.
+    pub fn step(&mut self) -> Result<bool, SimError> {
+        self.history.step(self.world.as_mut())
+    }
+
+    /// Applies an action now and logs it; after a seek back, the logged future is dropped first.
+    pub fn act(&mut self, kind: ActionKind) -> Result<(), SimError> {
+        self.history.act(self.world.as_mut(), kind)
+    }
+
+    /// Whether acting now would discard logged actions ahead (the page warns first).
+    pub fn has_future(&self) -> bool {
+        self.history.has_future()
+    }
+
+    /// Shows instant `t`, backwards or forwards, exactly as the run had it.
+    pub fn seek(&mut self, t: Time) -> Result<(), SimError> {
+        self.history.seek(&mut self.world, t)
+    }
+
+    /// Goes back to just before the latest event.
+    pub fn step_back(&mut self) -> Result<(), SimError> {
+        self.history.step_back(&mut self.world)
+    }
+
+    /// Takes back the newest action already applied.
+    pub fn undo(&mut self) -> Result<(), SimError> {
+        self.history.undo(&mut self.world)
     }
 
     /// Applies timed actions in order (each at its instant, after everything due then), then runs
@@ -61,11 +116,10 @@ impl Run {
                     self.world.now().as_ms_f64()
                 )));
             }
-            self.world.run_until(*at);
-            self.world.act(kind.clone())?;
+            self.advance_to(*at)?;
+            self.act(kind.clone())?;
         }
-        self.world.run_until(until);
-        Ok(())
+        self.advance_to(until)
     }
 
     /// Whole-run counts and identity, as the headless runner prints them.
@@ -89,7 +143,7 @@ impl Run {
             format: "dsviz-trace",
             version: TRACE_FORMAT_VERSION,
             summary: self.summary(),
-            actions: w.actions().iter().map(|a| a.kind.record(a.at)).collect(),
+            actions: self.actions().iter().map(|a| a.kind.record(a.at)).collect(),
             events_dropped: w.trace().totals().events - w.trace().window_len() as u64,
             events: w.trace().events().collect(),
         };

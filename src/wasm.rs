@@ -23,8 +23,9 @@ use wasm_bindgen::prelude::*;
 
 type JsResult<T> = Result<T, JsError>;
 
-/// Most trace events one frame carries; more (say, at 100× with 1,000 nodes) are counted as skipped.
-const MAX_FRAME_EVENTS: usize = 20_000;
+/// Most trace events one frame carries; more (say, at 100× with 1,000 nodes) are counted as
+/// skipped. More than this cannot be drawn legibly in one frame anyway.
+const MAX_FRAME_EVENTS: usize = 5_000;
 /// Longest advance in one call: a bound so a stray argument cannot freeze the page.
 const MAX_ADVANCE_MS: f64 = 3_600_000.0;
 /// Largest seed that survives a trip through a JS number.
@@ -189,6 +190,8 @@ pub struct Simulation {
     run: Run,
     /// First trace event the next frame() returns.
     cursor: u64,
+    /// The run's epoch when the last frame was read: a change means the views must start afresh.
+    epoch: u64,
 }
 
 #[wasm_bindgen]
@@ -211,7 +214,11 @@ impl Simulation {
     #[wasm_bindgen(constructor)]
     pub fn new(scenario_id: &str, seed: JsValue, params: JsValue) -> JsResult<Simulation> {
         let run = Run::new(scenario_id, seed_from_js(&seed)?, &params_from_js(&params)?)?;
-        Ok(Simulation { run, cursor: 0 })
+        Ok(Simulation {
+            run,
+            cursor: 0,
+            epoch: 0,
+        })
     }
 
     #[wasm_bindgen(js_name = scenarioId)]
@@ -252,14 +259,37 @@ impl Simulation {
             )));
         }
         let d = duration_ns(ms, "advance")?;
-        let w = self.run.world_mut();
-        w.run_until(Time(w.now().0.saturating_add(d)));
-        Ok(())
+        let until = Time(self.run.world().now().0.saturating_add(d));
+        Ok(self.run.advance_to(until)?)
     }
 
     /// Processes exactly the next event; false if nothing is left to happen.
-    pub fn step(&mut self) -> bool {
-        self.run.world_mut().step()
+    pub fn step(&mut self) -> JsResult<bool> {
+        Ok(self.run.step()?)
+    }
+
+    /// Shows the run as it was (or will be) at `ms`: exactly, by replay from a snapshot. The next
+    /// `frame()` then has `reset: true` and carries the recorded history up to that instant.
+    pub fn seek(&mut self, ms: f64) -> JsResult<()> {
+        let t = duration_ns(ms, "seek time")?;
+        Ok(self.run.seek(Time(t))?)
+    }
+
+    /// Goes back to just before the latest event.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) -> JsResult<()> {
+        Ok(self.run.step_back()?)
+    }
+
+    /// Takes back the newest action.
+    pub fn undo(&mut self) -> JsResult<()> {
+        Ok(self.run.undo()?)
+    }
+
+    /// True after seeking back over logged actions: acting now discards them (a new branch).
+    #[wasm_bindgen(js_name = hasFuture)]
+    pub fn has_future(&self) -> bool {
+        self.run.has_future()
     }
 
     /// When the next event is due (ms), or undefined.
@@ -270,17 +300,25 @@ impl Simulation {
 
     /// Everything needed to draw one frame; its `events` are those recorded since the last call.
     pub fn frame(&mut self) -> JsResult<JsValue> {
+        let reset = self.run.epoch() != self.epoch;
+        if reset {
+            self.epoch = self.run.epoch();
+            self.cursor = 0;
+        }
         let w = self.run.world();
         let view = w.frame(self.cursor, MAX_FRAME_EVENTS);
         let out = to_js(&view)?;
         self.cursor = w.trace().totals().events;
+        if reset {
+            js_sys::Reflect::set(&out, &JsValue::from_str("reset"), &JsValue::TRUE)
+                .map_err(|_| JsError::new("could not mark the frame as reset"))?;
+        }
         Ok(out)
     }
 
     fn act(&mut self, name: &str, args: &[f64]) -> JsResult<()> {
         let kind = ActionKind::parse(name, args)?;
-        self.run.world_mut().act(kind)?;
-        Ok(())
+        Ok(self.run.act(kind)?)
     }
 
     #[wasm_bindgen(js_name = crashNode)]
@@ -447,8 +485,12 @@ impl Simulation {
 
     /// The action log: `[{ atMs, action, args }]`.
     pub fn actions(&self) -> JsResult<JsValue> {
-        let w = self.run.world();
-        let records: Vec<_> = w.actions().iter().map(|a| a.kind.record(a.at)).collect();
+        let records: Vec<_> = self
+            .run
+            .actions()
+            .iter()
+            .map(|a| a.kind.record(a.at))
+            .collect();
         to_js(&records)
     }
 

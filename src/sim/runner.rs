@@ -23,6 +23,10 @@ pub trait Runner {
     fn frame(&self, since: u64, max_events: usize) -> FrameView<'_>;
     fn inspect(&self, id: NodeId) -> Result<Inspection, SimError>;
     fn network(&self) -> &Network;
+    fn processed(&self) -> u64;
+    /// A restorable copy without the trace window (see [`World::snapshot`]).
+    fn snapshot(&mut self) -> Box<dyn Runner>;
+    fn trace_mut(&mut self) -> &mut Trace;
     fn clone_box(&self) -> Box<dyn Runner>;
 }
 
@@ -59,6 +63,15 @@ impl<P: Protocol> Runner for World<P> {
     }
     fn network(&self) -> &Network {
         World::network(self)
+    }
+    fn processed(&self) -> u64 {
+        World::processed(self)
+    }
+    fn snapshot(&mut self) -> Box<dyn Runner> {
+        Box::new(World::snapshot(self))
+    }
+    fn trace_mut(&mut self) -> &mut Trace {
+        World::trace_mut(self)
     }
     fn clone_box(&self) -> Box<dyn Runner> {
         Box::new(self.clone())

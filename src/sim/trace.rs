@@ -251,6 +251,28 @@ impl Trace {
         self.totals.bytes_arrived += bytes as u64;
     }
 
+    pub(super) fn take_window(&mut self) -> VecDeque<TraceEvent> {
+        std::mem::take(&mut self.window)
+    }
+
+    pub(super) fn put_window(&mut self, window: VecDeque<TraceEvent>) {
+        self.window = window;
+    }
+
+    /// Puts earlier events (oldest first, all before the window's first) in front of the window,
+    /// as far as the capacity allows: after restoring a snapshot, the history before it.
+    pub fn prepend(&mut self, earlier: impl DoubleEndedIterator<Item = TraceEvent>) {
+        let first = self.window.front().map_or(self.totals.events, |e| e.seq);
+        for e in earlier.rev() {
+            if self.window.len() >= self.capacity {
+                break;
+            }
+            if e.seq < first {
+                self.window.push_front(e);
+            }
+        }
+    }
+
     pub fn totals(&self) -> &Totals {
         &self.totals
     }

@@ -90,6 +90,8 @@ pub struct World<P: Protocol> {
     pub(super) fault_rng: SimRng,
     pub(super) trace: Trace,
     pub(super) actions: Vec<Action>,
+    /// Events handled so far (step back goes to one fewer).
+    processed: u64,
     /// Handler effects, reused so a handler call allocates nothing.
     effects: Effects<P::Msg>,
 }
@@ -120,6 +122,7 @@ impl<P: Protocol> World<P> {
             fault_rng: SimRng::new(seed, 3),
             trace: Trace::new(TRACE_WINDOW),
             actions: Vec::new(),
+            processed: 0,
             effects: Effects::default(),
         };
         for id in 0..n as NodeId {
@@ -268,7 +271,25 @@ impl<P: Protocol> World<P> {
         self.trace.record(self.now, node, clock, kind);
     }
 
+    pub fn processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// A copy to restore later, without the trace window (the cheap part of a world is all but
+    /// its recorded history; the history before a snapshot can be taken from the live trace).
+    pub fn snapshot(&mut self) -> World<P> {
+        let window = self.trace.take_window();
+        let copy = self.clone();
+        self.trace.put_window(window);
+        copy
+    }
+
+    pub fn trace_mut(&mut self) -> &mut Trace {
+        &mut self.trace
+    }
+
     fn handle(&mut self, ev: Event) {
+        self.processed += 1;
         match ev {
             Event::Arrive { slot, id } => self.arrive(slot, id),
             Event::Retransmit { from, to, seq } => self.retransmit(from, to, seq),

@@ -1,0 +1,236 @@
+//! Time travel for a run: periodic snapshots plus deterministic replay. Seeking to any instant
+//! restores the nearest earlier snapshot and replays forward, re-applying the logged actions at
+//! their instants, so the state shown is exactly the state the run had then. Acting after seeking
+//! back starts a new branch: the logged future is discarded. The newest action can be undone.
+
+use crate::sim::{Action, ActionKind, Duration, Runner, SimError, Time};
+
+/// Snapshot spacing to start with; it doubles whenever the budget of snapshots is full.
+const FIRST_SPACING: Duration = Duration(500_000_000);
+const MAX_SNAPSHOTS: usize = 128;
+
+#[derive(Clone)]
+struct Snapshot {
+    at: Time,
+    /// Log entries applied when it was taken.
+    applied: usize,
+    world: Box<dyn Runner>,
+}
+
+/// The run's authoritative action log and its snapshots.
+#[derive(Clone)]
+pub struct History {
+    log: Vec<Action>,
+    /// Log entries the world has applied; the rest lie ahead of the current instant.
+    applied: usize,
+    snapshots: Vec<Snapshot>,
+    spacing: Duration,
+    /// Bumped whenever the world is replaced (seek, undo): views must be rebuilt from the trace.
+    epoch: u64,
+}
+
+impl History {
+    pub fn new(world: &mut dyn Runner) -> History {
+        let first = Snapshot {
+            at: world.now(),
+            applied: 0,
+            world: world.snapshot(),
+        };
+        History {
+            log: Vec::new(),
+            applied: 0,
+            snapshots: vec![first],
+            spacing: FIRST_SPACING,
+            epoch: 0,
+        }
+    }
+
+    pub fn log(&self) -> &[Action] {
+        &self.log
+    }
+
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Whether logged actions lie ahead of the current instant (the run was seeked back).
+    pub fn has_future(&self) -> bool {
+        self.applied < self.log.len()
+    }
+
+    fn next_snapshot_at(&self) -> Time {
+        let last = self.snapshots.last().map_or(Time::ZERO, |s| s.at);
+        last + self.spacing
+    }
+
+    fn take_snapshot(&mut self, world: &mut dyn Runner) {
+        if self.snapshots.len() >= MAX_SNAPSHOTS {
+            // Keep every other one (always the first): twice the spacing, half the memory.
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.spacing = Duration(self.spacing.0 * 2);
+        }
+        self.snapshots.push(Snapshot {
+            at: world.now(),
+            applied: self.applied,
+            world: world.snapshot(),
+        });
+    }
+
+    /// Runs the world on to `until`, applying logged actions due on the way and taking snapshots.
+    pub fn advance(&mut self, world: &mut dyn Runner, until: Time) -> Result<(), SimError> {
+        loop {
+            let next_action = self
+                .log
+                .get(self.applied)
+                .map(|a| a.at)
+                .filter(|t| *t <= until);
+            let next_snap = self.next_snapshot_at();
+            let stop = next_action
+                .map_or(until, |t| t.min(until))
+                .min(next_snap.max(world.now()));
+            world.run_until(stop);
+            if next_snap <= until
+                && world.now() == next_snap
+                && self.snapshots.last().is_some_and(|s| s.at < next_snap)
+            {
+                self.take_snapshot(world);
+            }
+            if next_action == Some(world.now()) {
+                let kind = self.log[self.applied].kind.clone();
+                world.act(kind)?;
+                self.applied += 1;
+                continue;
+            }
+            if world.now() >= until {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Processes the next event, or applies the next logged action if it comes first.
+    pub fn step(&mut self, world: &mut dyn Runner) -> Result<bool, SimError> {
+        if let Some(a) = self.log.get(self.applied) {
+            if world.next_event_at().is_none_or(|t| t > a.at) {
+                let (at, kind) = (a.at, a.kind.clone());
+                world.run_until(at);
+                world.act(kind)?;
+                self.applied += 1;
+                return Ok(true);
+            }
+        }
+        Ok(world.step())
+    }
+
+    /// Acts now. If the run was seeked back, the logged future is discarded first (a new branch).
+    pub fn act(&mut self, world: &mut dyn Runner, kind: ActionKind) -> Result<(), SimError> {
+        let now = world.now();
+        let before = world.actions().len();
+        world.act(kind)?;
+        if let Some(a) = world.actions().get(before) {
+            self.log.truncate(self.applied);
+            self.snapshots.retain(|s| s.at <= now);
+            self.log.push(a.clone());
+            self.applied = self.log.len();
+        }
+        Ok(())
+    }
+
+    /// A world standing at `target` (an instant, or a count of handled events), rebuilt from the
+    /// nearest earlier snapshot. The trace before the snapshot is copied from `live`.
+    fn rebuild(&mut self, live: &dyn Runner, target: Target) -> Result<Box<dyn Runner>, SimError> {
+        let snap = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| match target {
+                Target::Time(t) => s.at <= t,
+                Target::Events(n) => s.world.processed() <= n,
+            })
+            .or(self.snapshots.first())
+            .ok_or_else(|| SimError::NotNow("no snapshot to rebuild from".into()))?;
+        let mut world = snap.world.clone_box();
+        self.applied = snap.applied;
+        match target {
+            Target::Time(t) => {
+                self.advance_no_snapshots(world.as_mut(), t)?;
+            }
+            Target::Events(n) => while world.processed() < n && self.step(world.as_mut())? {},
+        }
+        let first = world
+            .trace()
+            .events()
+            .next()
+            .map_or(world.trace().totals().events, |e| e.seq);
+        let earlier: Vec<_> = live
+            .trace()
+            .events()
+            .take_while(|e| e.seq < first)
+            .cloned()
+            .collect();
+        world.trace_mut().prepend(earlier.into_iter());
+        self.epoch += 1;
+        Ok(world)
+    }
+
+    fn advance_no_snapshots(
+        &mut self,
+        world: &mut dyn Runner,
+        until: Time,
+    ) -> Result<(), SimError> {
+        while let Some(a) = self.log.get(self.applied).filter(|a| a.at <= until) {
+            let (at, kind) = (a.at, a.kind.clone());
+            world.run_until(at);
+            world.act(kind)?;
+            self.applied += 1;
+        }
+        world.run_until(until);
+        Ok(())
+    }
+
+    /// Moves `world` to instant `t`, forwards or backwards.
+    pub fn seek(&mut self, world: &mut Box<dyn Runner>, t: Time) -> Result<(), SimError> {
+        if t >= world.now() {
+            return self.advance(world.as_mut(), t);
+        }
+        *world = self.rebuild(world.as_ref(), Target::Time(t))?;
+        Ok(())
+    }
+
+    /// Moves `world` back to just before its latest handled event.
+    pub fn step_back(&mut self, world: &mut Box<dyn Runner>) -> Result<(), SimError> {
+        let n = world.processed().saturating_sub(1);
+        *world = self.rebuild(world.as_ref(), Target::Events(n))?;
+        Ok(())
+    }
+
+    /// Takes back the newest action: the run is rebuilt without it, standing where it stood.
+    pub fn undo(&mut self, world: &mut Box<dyn Runner>) -> Result<(), SimError> {
+        if self.applied == 0 {
+            return Err(SimError::NotNow("there is no action to undo".into()));
+        }
+        let removed = self.log.remove(self.applied - 1);
+        self.log.truncate(self.applied - 1);
+        self.snapshots
+            .retain(|s| s.at < removed.at || s.applied < self.applied);
+        let now = world.now();
+        let mut rebuilt = self.rebuild(world.as_ref(), Target::Time(removed.at))?;
+        // History up to the undone action is shared; from there on it is rebuilt without it.
+        self.advance_no_snapshots(rebuilt.as_mut(), now)?;
+        *world = rebuilt;
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Time(Time),
+    Events(u64),
+}
