@@ -10,6 +10,7 @@
 pub mod history;
 pub mod run;
 pub mod scenarios;
+pub mod share;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

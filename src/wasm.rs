@@ -100,6 +100,18 @@ fn params_from_js(params: &JsValue) -> JsResult<Vec<(String, ParamInput)>> {
     Ok(out)
 }
 
+impl Simulation {
+    fn wrap(run: Run) -> Simulation {
+        // The epoch differs from the run's, so the first frame carries the history so far.
+        let epoch = run.epoch().wrapping_add(1);
+        Simulation {
+            run,
+            cursor: 0,
+            epoch,
+        }
+    }
+}
+
 /// `setLink` fields, in the order of the action's arguments after (a, b, oneWay).
 const LINK_FIELDS: &[&str] = &[
     "kind",
@@ -214,11 +226,27 @@ impl Simulation {
     #[wasm_bindgen(constructor)]
     pub fn new(scenario_id: &str, seed: JsValue, params: JsValue) -> JsResult<Simulation> {
         let run = Run::new(scenario_id, seed_from_js(&seed)?, &params_from_js(&params)?)?;
-        Ok(Simulation {
-            run,
-            cursor: 0,
-            epoch: 0,
-        })
+        Ok(Simulation::wrap(run))
+    }
+
+    /// Opens a share link's payload (the URL fragment, with or without `#` / `share=`), standing
+    /// at the instant the link shows. A damaged, truncated or newer-format link is a clear error.
+    #[wasm_bindgen(js_name = fromShare)]
+    pub fn from_share(link: &str) -> JsResult<Simulation> {
+        Ok(Simulation::wrap(Run::from_share(link)?))
+    }
+
+    /// Opens an exported trace file (JSON): the run is rebuilt from the inputs it records and
+    /// must come out with the recorded trace hash.
+    #[wasm_bindgen(js_name = importTrace)]
+    pub fn import_trace(json: &str) -> JsResult<Simulation> {
+        Ok(Simulation::wrap(Run::from_export(json)?))
+    }
+
+    /// A share link payload for this run as it stands now (put it in the URL fragment).
+    #[wasm_bindgen(js_name = shareState)]
+    pub fn share_state(&self) -> String {
+        self.run.share(self.run.world().now())
     }
 
     #[wasm_bindgen(js_name = scenarioId)]

@@ -174,6 +174,10 @@ impl Params {
         Ok(Params { specs, values })
     }
 
+    pub fn specs(&self) -> &'static [ParamSpec] {
+        self.specs
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
