@@ -32,7 +32,20 @@ async function wasm(url) {
         events = stats.timers + stats.delivered;
         sim.free();
       }
-      return { events, seconds: best, eventsPerSec: events / best };
+      const sim = new mod.Simulation('sandbox', 1, { nodes: 50, fanout: 8 });
+      sim.advance(600000);
+      let seekTotal = 0;
+      let seekMax = 0;
+      for (let i = 0; i < 50; i++) {
+        const t = (i * 7919 + 1234) % 600000;
+        const t0 = performance.now();
+        sim.seek(t);
+        const ms = performance.now() - t0;
+        seekTotal += ms;
+        seekMax = Math.max(seekMax, ms);
+      }
+      sim.free();
+      return { events, seconds: best, eventsPerSec: events / best, seekMeanMs: seekTotal / 50, seekMaxMs: seekMax };
     });
   } finally {
     await browser.close();
@@ -51,6 +64,11 @@ try {
   console.log(`| native (release) | ${fmt(n.events).padStart(9)} | ${n.seconds.toFixed(3).padStart(7)} | ${fmt(n.eventsPerSec).padStart(10)} |`);
   console.log(`| wasm (Chromium)  | ${fmt(w.events).padStart(9)} | ${w.seconds.toFixed(3).padStart(7)} | ${fmt(w.eventsPerSec).padStart(10)} |`);
   console.log(`\nwasm / native = ${(w.eventsPerSec / n.eventsPerSec).toFixed(2)}`);
+  console.log('\nSeek: show an instant of a 10-minute run of 50 nodes (restore a snapshot, replay; 50 instants)\n');
+  console.log('| where            | mean ms | max ms |');
+  console.log('|------------------|---------|--------|');
+  console.log(`| native (release) | ${n.seekMeanMs.toFixed(2).padStart(7)} | ${n.seekMaxMs.toFixed(2).padStart(6)} |`);
+  console.log(`| wasm (Chromium)  | ${w.seekMeanMs.toFixed(2).padStart(7)} | ${w.seekMaxMs.toFixed(2).padStart(6)} |`);
   if (n.events !== w.events) console.log(`NOTE: event counts differ (native ${n.events}, wasm ${w.events})`);
 } finally {
   await server.close();
