@@ -56,6 +56,14 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
         .map_err(|e| JsError::new(&format!("could not build the view: {e}")))
 }
 
+/// Large views cross as one JSON string parsed by the browser: building thousands of small JS
+/// objects field by field from wasm costs more than the engine's own JSON parser does.
+fn to_js_bulk<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("could not build the view: {e}")))?;
+    js_sys::JSON::parse(&json).map_err(|_| JsError::new("could not read the view back"))
+}
+
 fn seed_from_js(seed: &JsValue) -> JsResult<u64> {
     if let Some(v) = seed.as_f64() {
         if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= MAX_SAFE_INTEGER {
@@ -335,7 +343,7 @@ impl Simulation {
         }
         let w = self.run.world();
         let view = w.frame(self.cursor, MAX_FRAME_EVENTS);
-        let out = to_js(&view)?;
+        let out = to_js_bulk(&view)?;
         self.cursor = w.trace().totals().events;
         if reset {
             js_sys::Reflect::set(&out, &JsValue::from_str("reset"), &JsValue::TRUE)
