@@ -17,4 +17,4 @@ pub const GOLDEN_ACTIONS: &[(f64, &str, &[f64])] = &[
     (4000.0, "recoverNode", &[3.0]),
     (5000.0, "healLink", &[0.0, 1.0, 1.0]),
 ];
-pub const GOLDEN_HASH: &str = "58e1962a5d533827";
+pub const GOLDEN_HASH: &str = "9150c8dc9133d198";

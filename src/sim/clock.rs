@@ -44,6 +44,11 @@ impl Clock {
 
     /// Monotonic reading (ns) at true time `t` (t ≥ the last re-basing).
     pub fn mono_at(&self, t: Time) -> i64 {
+        if self.drift_ppb == 0 {
+            // A perfect clock needs no 128-bit division: the common case, on the hot path.
+            let dt = t.0.saturating_sub(self.base_true.0) as i64;
+            return self.base_mono.saturating_add(dt);
+        }
         let dt = t.0.saturating_sub(self.base_true.0) as i128;
         let scaled = dt + (dt * self.drift_ppb as i128).div_euclid(PPB_PER_UNIT);
         (self.base_mono as i128 + scaled) as i64
