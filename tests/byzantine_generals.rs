@@ -474,7 +474,7 @@ fn messages_later_than_their_round_count_as_missing() {
 
 #[test]
 fn a_traitor_chosen_before_round_0_lies() {
-    // No traitor in the parameters; the student marks n3 byzantine at 100 ms, before round 0.
+    // No traitor in the parameters; the student marks n2 byzantine at 100 ms, before round 0.
     let inputs = Setup::new(3, 0).inputs(&[]);
     let mut run = Run::new("byzantine-generals", 1, &inputs).expect("valid");
     let actions = [(
