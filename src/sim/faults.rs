@@ -205,6 +205,9 @@ impl<P: Protocol> World<P> {
     }
 
     pub(super) fn schedule_random_crash(&mut self, n: NodeId) {
+        if !self.nodes[n as usize].random_faults {
+            return;
+        }
         if let Some(f) = self.random_faults {
             let after = Duration(self.fault_rng.exponential(f.mtbf.0 as f64) as u64);
             let epoch = self.nodes[n as usize].fault_epoch;

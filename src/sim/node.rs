@@ -79,6 +79,9 @@ pub struct NodeRuntime {
     pub fault_epoch: u32,
     pub timers: Vec<PendingTimer>,
     pub next_timer_id: u64,
+    /// False for a node the scenario keeps out of random (MTBF/MTTR) faults, such as a client
+    /// that measures the service; the student's hand can still crash it.
+    pub random_faults: bool,
 }
 
 impl NodeRuntime {
@@ -92,6 +95,7 @@ impl NodeRuntime {
             fault_epoch: 0,
             timers: Vec::new(),
             next_timer_id: 0,
+            random_faults: true,
         }
     }
 

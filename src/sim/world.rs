@@ -157,6 +157,18 @@ impl<P: Protocol> World<P> {
         self
     }
 
+    /// Keeps these nodes out of random faults (before or after [`World::with_random_faults`]):
+    /// a crash already drawn for one of them is voided. Unknown ids are ignored.
+    pub fn without_random_faults(mut self, nodes: &[NodeId]) -> Self {
+        for &n in nodes {
+            if let Some(rt) = self.nodes.get_mut(n as usize) {
+                rt.random_faults = false;
+                rt.fault_epoch += 1;
+            }
+        }
+        self
+    }
+
     /// Records the bytes per second arriving at `node` every `every`, as metric "throughput".
     pub fn with_throughput_sampling(mut self, node: NodeId, every: Duration) -> Self {
         self.sampler = Some(Sampler {
