@@ -1,6 +1,7 @@
 //! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
+pub mod availability;
 pub mod byzantine_generals;
 pub mod model;
 pub mod params;
@@ -39,7 +40,11 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO, byzantine_generals::SCENARIO];
+pub const ALL: &[Scenario] = &[
+    sandbox::SCENARIO,
+    byzantine_generals::SCENARIO,
+    availability::SCENARIO,
+];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
