@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod byzantine_generals;
+pub mod failure_detector;
 pub mod model;
 pub mod params;
 pub mod sandbox;
@@ -44,6 +45,7 @@ pub const ALL: &[Scenario] = &[
     sandbox::SCENARIO,
     byzantine_generals::SCENARIO,
     availability::SCENARIO,
+    failure_detector::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
