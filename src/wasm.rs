@@ -445,6 +445,13 @@ impl Simulation {
         self.act("setFaultModel", &[id, i as f64])
     }
 
+    /// Drops one message in flight (its `id` in the frame's `messages`): every packet of it dies
+    /// where it is, recorded as lost with reason "dropped".
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(&mut self, id: f64) -> JsResult<()> {
+        self.act("dropMessage", &[id])
+    }
+
     /// The action log: `[{ atMs, action, args }]`.
     pub fn actions(&self) -> JsResult<JsValue> {
         let w = self.run.world();
@@ -469,5 +476,14 @@ impl Simulation {
     pub fn inspect_node(&self, id: f64) -> JsResult<JsValue> {
         let id = crate::sim::action::node_id(id)?;
         to_js(&self.run.world().inspect(id)?)
+    }
+
+    /// One message in flight (its `id` in the frame's `messages`), for the message inspector:
+    /// `{ id, from, to, label, size, sentAt, hex, fields: [[name, value]] }`; `hex` is null unless
+    /// the scenario encodes its messages as real bytes.
+    #[wasm_bindgen(js_name = inspectMessage)]
+    pub fn inspect_message(&self, id: f64) -> JsResult<JsValue> {
+        let id = crate::sim::action::message_id(id)?;
+        to_js(&self.run.world().inspect_message(id)?)
     }
 }
