@@ -1,10 +1,12 @@
 //! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
+pub mod batch;
 pub mod model;
 pub mod params;
 pub mod rpc;
 pub mod sandbox;
+pub mod two_generals;
 
 pub use params::{ParamInput, ParamSpec, Params};
 
@@ -39,7 +41,7 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO, rpc::SCENARIO];
+pub const ALL: &[Scenario] = &[sandbox::SCENARIO, rpc::SCENARIO, two_generals::SCENARIO];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
