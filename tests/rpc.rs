@@ -401,3 +401,40 @@ fn bad_drops_are_refused_and_a_run_replays_identically() {
     let mut w = run();
     assert!(w.act(ActionKind::DropMessage(1_000_000)).is_err());
 }
+
+#[test]
+fn exponential_backoff_doubles_the_wait_and_then_the_client_gives_up() {
+    let mut w = world(
+        2,
+        &with(&[("retry", "exponential"), ("retries", "3"), ("loss", "1")]),
+    );
+    w.run_until(Time::from_ms(10_000));
+    let waits: Vec<String> = w
+        .trace()
+        .events()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Note { text } if e.node == rpc::CLIENT => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(waits[0].ends_with("Retrying in 200 ms with the same request id."));
+    assert!(waits[1].ends_with("Retrying in 400 ms with the same request id."));
+    assert!(waits[2].ends_with("Retrying in 800 ms with the same request id."));
+    assert!(
+        waits[3].starts_with("client: no reply to #1 attempt 4 within 1000 ms; giving up"),
+        "{}",
+        waits[3]
+    );
+    // Sends at 100, 1300, 2700, 4500 ms; the last timeout at 5500 ms.
+    let sends: Vec<f64> = w
+        .trace()
+        .events()
+        .filter(|e| e.node == rpc::CLIENT && matches!(e.kind, TraceKind::Send { .. }))
+        .map(|e| e.time.as_ms_f64())
+        .take(4)
+        .collect();
+    assert_eq!(sends, vec![100.0, 1300.0, 2700.0, 4500.0]);
+    let client = w.stable(rpc::CLIENT).expect("client");
+    assert_eq!(client.calls[0].outcome, rpc::Outcome::GaveUp);
+    assert_eq!(client.calls[0].attempts, 4);
+}

@@ -55,7 +55,7 @@ const PARAMS: &[ParamSpec] = &[
         .help("How long the client waits for a reply before it treats the attempt as failed."),
     ParamSpec::choice("retry", "Retry policy", RETRY, 2).help(
         "none: a timed-out call fails. fixed: retry after the backoff. exponential: retry after \
-         the backoff, doubled on each further retry.",
+         the backoff, doubled on each further retry (up to a minute).",
     ),
     ParamSpec::integer("retries", "Retries", 3.0, 0.0, 20.0)
         .help("Most retries per call before the client gives up."),
@@ -277,6 +277,9 @@ pub struct Stable {
     pub altered: Vec<String>,
 }
 
+/// Exponential backoff stops growing here.
+const MAX_BACKOFF: Duration = Duration(60_000_000_000);
+
 const NEXT_CALL: u64 = 0;
 const TIMEOUT: u64 = 1;
 const RETRY_NOW: u64 = 2;
@@ -318,11 +321,14 @@ impl Rpc {
         p.timer = ctx.set_timer(self.timeout, TIMEOUT);
     }
 
+    /// The wait before retry number `attempt` (1 for the first retry). Exponential backoff
+    /// doubles it each time, capped at a minute (or the base backoff, if that is longer).
     fn backoff_for(&self, attempt: u8) -> Duration {
         match self.retry {
             Retry::Exponential => {
                 let shift = u32::from(attempt.saturating_sub(1)).min(20);
-                Duration(self.backoff.0.saturating_mul(1 << shift))
+                let cap = self.backoff.0.max(MAX_BACKOFF.0);
+                Duration(self.backoff.0.saturating_mul(1 << shift).min(cap))
             }
             _ => self.backoff,
         }

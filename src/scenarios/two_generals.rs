@@ -251,7 +251,11 @@ impl Protocol for TwoGenerals {
             state.late += 1;
             return;
         }
-        let Some(slot) = state.arrived.get_mut(m.hop as usize - 1) else {
+        let Some(slot) = m
+            .hop
+            .checked_sub(1)
+            .and_then(|i| state.arrived.get_mut(i as usize))
+        else {
             return;
         };
         *slot += 1;
