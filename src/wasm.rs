@@ -519,6 +519,13 @@ impl Simulation {
         self.act("setFaultModel", &[id, i as f64])
     }
 
+    /// Drops one message in flight (its `id` in the frame's `messages`): every packet of it dies
+    /// where it is, recorded as lost with reason "dropped".
+    #[wasm_bindgen(js_name = dropMessage)]
+    pub fn drop_message(&mut self, id: f64) -> JsResult<()> {
+        self.act("dropMessage", &[id])
+    }
+
     /// The action log: `[{ atMs, action, args }]`.
     pub fn actions(&self) -> JsResult<JsValue> {
         let records: Vec<_> = self
@@ -547,5 +554,52 @@ impl Simulation {
     pub fn inspect_node(&self, id: f64) -> JsResult<JsValue> {
         let id = crate::sim::action::node_id(id)?;
         to_js(&self.run.world().inspect(id)?)
+    }
+
+    /// One message in flight (its `id` in the frame's `messages`), for the message inspector:
+    /// `{ id, from, to, label, size, sentAt, hex, fields: [[name, value]] }`; `hex` is null unless
+    /// the scenario encodes its messages as real bytes.
+    #[wasm_bindgen(js_name = inspectMessage)]
+    pub fn inspect_message(&self, id: f64) -> JsResult<JsValue> {
+        let id = crate::sim::action::message_id(id)?;
+        to_js(&self.run.world().inspect_message(id)?)
+    }
+}
+
+// ---- Batch mode ---------------------------------------------------------------------------------
+// Many seeded runs of one scenario, headless, counted by outcome beside the theory's expectation,
+// for the scenarios that offer it (`scenarios::batch::ALL`; `Simulation.batchScenarios()` lists
+// them). A batch is a pure function of (scenario, params, first seed, runs) and each run is exactly
+// the run the page shows for that seed, so the page keeps responsive by calling it in chunks (for
+// instance 5,000 runs per animation frame, firstSeed advancing by the chunk) and adding the counts.
+#[wasm_bindgen]
+impl Simulation {
+    /// `Simulation.batch(scenarioId, params, firstSeed, runs)` →
+    /// `{ scenario, firstSeed, runs, outcomes: [{ name, label, count, expected }] }`
+    /// (`expected`: the theoretical probability, or null). At most 1,000,000 runs per call.
+    pub fn batch(
+        scenario_id: &str,
+        params: JsValue,
+        first_seed: JsValue,
+        runs: f64,
+    ) -> JsResult<JsValue> {
+        if !(runs.is_finite() && runs >= 1.0 && runs.fract() == 0.0) {
+            return Err(JsError::new(&format!(
+                "runs must be a whole number of at least 1, got {runs}"
+            )));
+        }
+        let result = scenarios::batch::run(
+            scenario_id,
+            &params_from_js(&params)?,
+            seed_from_js(&first_seed)?,
+            runs.min(u64::MAX as f64) as u64,
+        )?;
+        to_js(&result)
+    }
+
+    /// Ids of the scenarios that offer `Simulation.batch`.
+    #[wasm_bindgen(js_name = batchScenarios)]
+    pub fn batch_scenarios() -> JsResult<JsValue> {
+        to_js(&scenarios::batch::available())
     }
 }

@@ -2,11 +2,14 @@
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
 pub mod availability;
+pub mod batch;
 pub mod byzantine_generals;
 pub mod failure_detector;
 pub mod model;
 pub mod params;
+pub mod rpc;
 pub mod sandbox;
+pub mod two_generals;
 
 pub use params::{ParamInput, ParamSpec, Params};
 
@@ -41,8 +44,11 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
+/// In the course's order, after the sandbox (the page opens the first).
 pub const ALL: &[Scenario] = &[
     sandbox::SCENARIO,
+    rpc::SCENARIO,
+    two_generals::SCENARIO,
     byzantine_generals::SCENARIO,
     availability::SCENARIO,
     failure_detector::SCENARIO,

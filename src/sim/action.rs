@@ -40,6 +40,9 @@ pub enum ActionKind {
         config: LinkConfig,
     },
     SetFaultModel(NodeId, FaultModel),
+    /// Drop one message where it is: every packet of it on the wire, or waiting at a paused node.
+    /// The id is the message's id in the frame and the trace.
+    DropMessage(u64),
 }
 
 /// An action and the true time it was applied at.
@@ -71,6 +74,7 @@ const ARITY: &[(&str, usize, usize)] = &[
     ("healPartition", 0, 0),
     ("setLink", 13, 13),
     ("setFaultModel", 2, 2),
+    ("dropMessage", 1, 1),
 ];
 
 /// The argument order of `setLink`, for messages and documentation.
@@ -92,6 +96,7 @@ impl ActionKind {
             ActionKind::HealPartition => "healPartition",
             ActionKind::SetLink { .. } => "setLink",
             ActionKind::SetFaultModel(..) => "setFaultModel",
+            ActionKind::DropMessage(_) => "dropMessage",
         }
     }
 
@@ -137,6 +142,7 @@ impl ActionKind {
                 ]
             }
             ActionKind::SetFaultModel(n, m) => vec![*n as f64, *m as u8 as f64],
+            ActionKind::DropMessage(id) => vec![*id as f64],
         }
     }
 
@@ -191,6 +197,7 @@ impl ActionKind {
                 one_way: flag(2),
                 config: link_config(&args[3..])?,
             },
+            "dropMessage" => ActionKind::DropMessage(message_id(args[0])?),
             _ => {
                 let model = whole(
                     args[1],
@@ -257,6 +264,9 @@ fn link_config(v: &[f64]) -> Result<LinkConfig, SimError> {
     })
 }
 
+/// Largest message id that survives a trip through a JS number (2^53 - 1).
+const MAX_MESSAGE_ID: f64 = 9_007_199_254_740_991.0;
+
 /// Longest duration a person may ask for (a pause, a skew): a simulated year, in ns.
 const MAX_SPAN_NS: f64 = 365.0 * 86_400.0 * 1e9;
 
@@ -266,6 +276,10 @@ pub fn node_id(v: f64) -> Result<NodeId, SimError> {
     } else {
         Err(SimError::BadNode(format!("{v} is not a node id")))
     }
+}
+
+pub fn message_id(v: f64) -> Result<u64, SimError> {
+    whole(v, "a message id", MAX_MESSAGE_ID)
 }
 
 fn whole(v: f64, what: &str, max: f64) -> Result<u64, SimError> {
@@ -370,6 +384,7 @@ mod tests {
                 config,
             },
             ActionKind::SetFaultModel(3, FaultModel::Byzantine),
+            ActionKind::DropMessage(12_345),
         ];
         for k in kinds {
             assert_eq!(
@@ -398,6 +413,9 @@ mod tests {
         .args();
         link[7] = 1.5; // loss
         assert!(ActionKind::parse("setLink", &link).is_err());
+        assert!(ActionKind::parse("dropMessage", &[-1.0]).is_err());
+        assert!(ActionKind::parse("dropMessage", &[0.5]).is_err());
+        assert!(ActionKind::parse("dropMessage", &[]).is_err());
         assert!(ActionKind::parse("explode", &[1.0]).is_err());
     }
 }

@@ -71,6 +71,13 @@ impl<P: Protocol> World<P> {
                     return not_now("there is no partition to heal".into());
                 }
             }
+            ActionKind::DropMessage(msg) => {
+                if !self.holds_message(msg) {
+                    return not_now(format!(
+                        "message {msg} is not in flight (it has arrived, been lost, or never existed)"
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -150,6 +157,7 @@ impl<P: Protocol> World<P> {
                 self.nodes[n as usize].fault = model;
                 self.record(n, TraceKind::FaultModel { model });
             }
+            ActionKind::DropMessage(msg) => self.drop_message(msg),
         }
     }
 

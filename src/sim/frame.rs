@@ -74,6 +74,35 @@ pub struct FrameView<'a> {
     pub verdicts: Vec<Verdict>,
 }
 
+/// One message the student clicked, as the message inspector shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDetail {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub label: &'static str,
+    pub size: u32,
+    /// When it was sent, ms.
+    pub sent_at: f64,
+    /// Its bytes as hex ("52 50 01 …"), if the scenario encodes its messages for real.
+    pub hex: Option<String>,
+    /// Its fields, decoded by the scenario: (name, value).
+    pub fields: Fields,
+}
+
+/// Bytes as spaced lower-case hex pairs: "52 50 01".
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 #[derive(Serialize)]
 pub struct Inspection {
     pub id: NodeId,

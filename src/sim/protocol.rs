@@ -19,6 +19,17 @@ pub trait Message: Clone + Debug {
 
     /// Damages the content, as an arbitrary link may. Without a checksum the receiver gets this.
     fn corrupt(&mut self, _rng: &mut SimRng) {}
+
+    /// The bytes this message is on the wire, for scenarios that really encode their messages
+    /// (its `size` is then their length). The message inspector shows them as hex.
+    fn bytes(&self) -> Option<&[u8]> {
+        None
+    }
+
+    /// The message's fields, decoded, for the message inspector: (name, value).
+    fn fields(&self) -> Fields {
+        Vec::new()
+    }
 }
 
 /// A key/value listing of a node's state for the inspector.

@@ -3,7 +3,7 @@
 
 use super::action::{Action, ActionKind};
 use super::error::SimError;
-use super::frame::{FrameView, Inspection};
+use super::frame::{FrameView, Inspection, MessageDetail};
 use super::network::Network;
 use super::protocol::Protocol;
 use super::time::Time;
@@ -22,6 +22,8 @@ pub trait Runner {
     fn trace(&self) -> &Trace;
     fn frame(&self, since: u64, max_events: usize) -> FrameView<'_>;
     fn inspect(&self, id: NodeId) -> Result<Inspection, SimError>;
+    /// A message still in flight (by its frame/trace id): header, bytes as hex, decoded fields.
+    fn inspect_message(&self, msg: u64) -> Result<MessageDetail, SimError>;
     fn network(&self) -> &Network;
     fn processed(&self) -> u64;
     /// A restorable copy without the trace window (see [`World::snapshot`]).
@@ -60,6 +62,9 @@ impl<P: Protocol> Runner for World<P> {
     }
     fn inspect(&self, id: NodeId) -> Result<Inspection, SimError> {
         World::inspect(self, id)
+    }
+    fn inspect_message(&self, msg: u64) -> Result<MessageDetail, SimError> {
+        World::inspect_message(self, msg)
     }
     fn network(&self) -> &Network {
         World::network(self)

@@ -19,6 +19,8 @@ pub enum LossReason {
     DestCrashed,
     /// It arrived damaged and the checksum caught it.
     Corrupted,
+    /// The student dropped this very message (the `dropMessage` action).
+    Dropped,
 }
 
 fn ms<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
@@ -165,6 +167,8 @@ pub struct Totals {
     pub lost_link_cut: u64,
     pub lost_dest_crashed: u64,
     pub lost_corrupted: u64,
+    /// Dropped by hand (`dropMessage`).
+    pub lost_dropped: u64,
     /// Duplicates the transport threw away.
     pub discarded: u64,
     pub retransmissions: u64,
@@ -232,6 +236,7 @@ impl Trace {
                 LossReason::LinkCut => t.lost_link_cut += 1,
                 LossReason::DestCrashed => t.lost_dest_crashed += 1,
                 LossReason::Corrupted => t.lost_corrupted += 1,
+                LossReason::Dropped => t.lost_dropped += 1,
             },
             TraceKind::Timer { .. } => t.timers += 1,
             _ => {}
