@@ -174,3 +174,85 @@ fn scenarios_and_inspector_describe_themselves() {
     let export = sim.export_trace();
     assert!(export.contains("\"format\":\"dsviz-trace\""));
 }
+
+fn counts(result: &JsValue) -> Vec<f64> {
+    js_sys::Array::from(&get(result, "outcomes"))
+        .iter()
+        .map(|o| get(&o, "count").as_f64().unwrap_or(-1.0))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn batches_in_chunks_add_up_to_one_batch() {
+    let params = obj(&[("loss", JsValue::from_f64(0.3))]);
+    let whole = Simulation::batch(
+        "two-generals",
+        params.clone(),
+        JsValue::from_f64(100.0),
+        2000.0,
+    )
+    .expect("batch");
+    let a = Simulation::batch(
+        "two-generals",
+        params.clone(),
+        JsValue::from_f64(100.0),
+        1200.0,
+    )
+    .expect("chunk");
+    let b =
+        Simulation::batch("two-generals", params, JsValue::from_f64(1300.0), 800.0).expect("chunk");
+    let sum: Vec<f64> = counts(&a)
+        .iter()
+        .zip(counts(&b))
+        .map(|(x, y)| x + y)
+        .collect();
+    assert_eq!(counts(&whole), sum);
+    // both, neither, only A, only B partition the runs ("none arrived" overlaps them).
+    assert_eq!(counts(&whole)[..4].iter().sum::<f64>(), 2000.0);
+    assert!(error_message(Simulation::batch(
+        "sandbox",
+        JsValue::UNDEFINED,
+        JsValue::from_f64(1.0),
+        10.0
+    ))
+    .contains("no batch mode"));
+    assert!(error_message(Simulation::batch(
+        "two-generals",
+        JsValue::UNDEFINED,
+        JsValue::from_f64(1.0),
+        0.0
+    ))
+    .contains("at least 1"));
+}
+
+#[wasm_bindgen_test]
+fn a_message_in_flight_can_be_inspected_and_dropped() {
+    let mut sim = Simulation::new("rpc", JsValue::from_f64(1.0), JsValue::UNDEFINED).expect("rpc");
+    // Step until the first request is on the wire.
+    let mut id = None;
+    for _ in 0..200 {
+        sim.step().expect("step");
+        let f = sim.frame().expect("frame");
+        let msgs = js_sys::Array::from(&get(&f, "messages"));
+        if msgs.length() > 0 {
+            id = get(&msgs.get(0), "id").as_f64();
+            break;
+        }
+    }
+    let id = id.expect("a request goes out");
+    let info = sim.inspect_message(id).expect("inspect");
+    let hex = get(&info, "hex").as_string().unwrap_or_default();
+    assert!(
+        hex.starts_with("52 50"),
+        "the request's bytes begin with the magic 'RP': {hex}"
+    );
+    assert!(js_sys::Array::from(&get(&info, "fields")).length() > 3);
+    sim.drop_message(id).expect("drop");
+    let f = sim.frame().expect("frame");
+    let events = js_sys::Array::from(&get(&f, "events"));
+    let dropped = events
+        .iter()
+        .any(|e| get(&e, "reason").as_string().as_deref() == Some("dropped"));
+    assert!(dropped, "the drop is in the trace");
+    assert!(error_message(sim.drop_message(id)).contains(&format!("{id}")));
+}
