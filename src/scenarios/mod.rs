@@ -1,6 +1,8 @@
 //! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
+pub mod client_server;
+pub mod client_server_delays;
 pub mod model;
 pub mod params;
 pub mod sandbox;
@@ -38,7 +40,7 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO];
+pub const ALL: &[Scenario] = &[sandbox::SCENARIO, client_server::SCENARIO];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
