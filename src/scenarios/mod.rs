@@ -2,10 +2,10 @@
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
 pub mod client_server;
-pub mod client_server_delays;
 pub mod model;
 pub mod params;
 pub mod sandbox;
+pub mod timing_violations;
 
 pub use params::{ParamInput, ParamSpec, Params};
 
@@ -40,7 +40,11 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO, client_server::SCENARIO];
+pub const ALL: &[Scenario] = &[
+    sandbox::SCENARIO,
+    client_server::SCENARIO,
+    timing_violations::SCENARIO,
+];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
