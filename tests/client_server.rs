@@ -456,3 +456,23 @@ fn the_same_seed_gives_the_same_run() {
     };
     assert_eq!(go(), go());
 }
+
+#[test]
+fn nodes_have_roles_and_can_be_inspected() {
+    let mut r = run(13, &[]);
+    run_to(&mut r, 2_000);
+    let f = r.world().frame(0, 10);
+    assert_eq!(f.nodes[0].role, Some("client"));
+    assert_eq!(f.nodes[1].role, Some("server"));
+    assert!(
+        f.nodes[0].summary.contains("answered"),
+        "{}",
+        f.nodes[0].summary
+    );
+    for id in 0..2 {
+        let i = r.world().inspect(id).expect("inspect");
+        assert!(i.volatile.is_some_and(|v| !v.is_empty()));
+    }
+    let json = serde_json::to_string(&f).expect("frame serialises");
+    assert!(json.contains("Throughput never exceeds"));
+}

@@ -482,3 +482,29 @@ fn a_scheduled_pause_of_a_crashed_node_is_skipped_with_a_note() {
     assert!(ev.iter().any(|e| matches!(&e.kind,
         TraceKind::Note { text } if text.contains("scheduled pauseNode did not happen"))));
 }
+
+#[test]
+fn nodes_have_roles_and_can_be_inspected() {
+    let mut r = run(12, &[]);
+    run_to(&mut r, 2_500);
+    let f = r.world().frame(0, 10);
+    let roles: Vec<_> = f.nodes.iter().map(|n| n.role.unwrap_or("")).collect();
+    assert_eq!(
+        roles,
+        [
+            "monitor",
+            "worker, pauses",
+            "worker, uploads",
+            "worker, lossy link"
+        ]
+    );
+    assert_eq!(f.nodes[0].summary, "suspects n1");
+    assert_eq!(f.nodes[1].status, "paused");
+    for id in 0..4 {
+        let i = r.world().inspect(id).expect("inspect");
+        assert!(i.volatile.is_some_and(|v| !v.is_empty()));
+    }
+    assert!(serde_json::to_string(&f)
+        .expect("frame serialises")
+        .contains("A pause breaks"));
+}

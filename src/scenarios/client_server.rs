@@ -88,12 +88,14 @@ pub const SCENARIO: Scenario = Scenario {
         try_this: &[
             "Start with the defaults: the 200-byte request takes about L, while the 500 kB \
              answer needs half a second more to squeeze through 1000 kB/s. Halve the \
-             bandwidth and its time doubles; halve the latency and only L shrinks.",
+             bandwidth and that half second doubles; halve the latency and only the L part \
+             shrinks.",
             "Switch to fixed-interval with an interval of 200 ms. The link drains one answer \
              per 0.5 s but is handed one every 0.2 s, so each answer queues behind the last \
-             and every round trip is longer than the one before.",
-            "Set the MTU to 500 and watch one answer cross the timeline as a thousand packets; \
-             then add a loss of 0.001 and see how often a big answer fails to arrive whole.",
+             and every round trip is 0.3 s longer than the one before.",
+            "Set the MTU to 500 and watch one answer cross the timeline as a thousand packets. \
+             Then add a loss of 0.001 with retransmission on: an answer only counts if all its \
+             packets arrive, so about two in three are lost and sent again in full.",
         ],
         metrics: &[
             MetricSpec {

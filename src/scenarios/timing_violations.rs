@@ -105,14 +105,16 @@ pub const SCENARIO: Scenario = Scenario {
                   monitor suspect a node that is alive until it hears from it again.",
         params: PARAMS,
         try_this: &[
-            "Let it run to 12 s. Each of the three troubles makes a heartbeat arrive well after \
-             Δ, and each time the monitor wrongly suspects the node. Compare the delay plot \
-             with the suspected plot.",
-            "Pause any worker yourself for 500 ms. Then crash one: the monitor suspects both \
-             in the same way, and only the paused one ever proves it wrong.",
-            "Switch retransmission off: n3's lost heartbeats never arrive, so none is late, yet \
-             the monitor still suspects n3. Then raise Δ to 1000 ms: T grows, and the short \
-             troubles no longer fool the monitor.",
+            "Let it run to 12 s. The pause, the upload and the lossy link each make a heartbeat \
+             arrive long after Δ, and each time the monitor suspects a node that is alive. \
+             Then set Δ to 1000 ms: T grows to 1.2 s and only the 2-second upload still fools \
+             it.",
+            "Pause any worker yourself for 500 ms, then crash another one. The monitor \
+             suspects both in exactly the same way; only the paused one proves it wrong, by \
+             speaking again.",
+            "Switch retransmission off: n3's lost heartbeats never arrive, so none of them is \
+             late, yet the monitor still suspects n3. A lost message fools a timeout just as a \
+             slow one does.",
         ],
         metrics: &[
             MetricSpec {
