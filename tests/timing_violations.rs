@@ -508,3 +508,41 @@ fn nodes_have_roles_and_can_be_inspected() {
         .expect("frame serialises")
         .contains("A pause breaks"));
 }
+
+#[test]
+fn uploads_faster_than_the_link_drains_are_skipped_not_piled_up() {
+    // 200 kB every second on a 100 kB/s link: each takes 2 s, and the heartbeats that queued
+    // behind it a few ms more, so one goes every third second and the two between are skipped.
+    let p = with(
+        quiet(),
+        &[
+            ("upload_at_ms", "1000"),
+            ("upload_kb", "200"),
+            ("upload_every_ms", "1000"),
+        ],
+    );
+    let mut r = run(13, &p);
+    run_to(&mut r, 60_000);
+    let ev = events(&r);
+    let started = ev
+        .iter()
+        .filter(
+            |e| matches!(&e.kind, TraceKind::Note { text } if text.contains("starts uploading")),
+        )
+        .count();
+    let skipped = ev
+        .iter()
+        .filter(|e| matches!(&e.kind, TraceKind::Note { text } if text.contains("skips an upload")))
+        .count();
+    assert!((19..=20).contains(&started), "{started} uploads");
+    assert!(skipped >= 38, "{skipped} skipped");
+    // n2's heartbeats are always behind an upload, but never more than one upload deep.
+    let worst = heartbeats(&ev, 2)
+        .iter()
+        .map(|(s, g, _)| g - s)
+        .fold(0.0, f64::max);
+    assert!(
+        worst > 1_000.0 && worst < 2_000.0 + DELTA_MS,
+        "worst {worst} ms"
+    );
+}

@@ -170,6 +170,8 @@ pub struct Stable {
 pub struct Client {
     /// Requests sent since this boot.
     pub sent: u64,
+    /// Too many requests are unanswered: new ones are skipped until some are answered.
+    pub holding_back: bool,
     /// Unanswered requests: id → (own monotonic clock when sent, timeout timer).
     pub outstanding: BTreeMap<u64, (i64, u64)>,
     pub answered: u64,
@@ -205,11 +207,15 @@ pub enum State {
 impl ClientServer {
     fn send_request(&self, ctx: &mut Ctx<Msg>, c: &mut Client, stable: &mut Stable) {
         if c.outstanding.len() >= MAX_OUTSTANDING {
-            ctx.note(format!(
-                "{MAX_OUTSTANDING} requests are unanswered: the client holds back new ones"
-            ));
+            if !c.holding_back {
+                c.holding_back = true;
+                ctx.note(format!(
+                    "{MAX_OUTSTANDING} requests are unanswered: the client holds back new ones"
+                ));
+            }
             return;
         }
+        c.holding_back = false;
         let id = stable.next_id;
         stable.next_id += 1;
         c.sent += 1;

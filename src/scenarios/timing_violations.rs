@@ -242,6 +242,19 @@ impl TimingViolations {
     }
 
     fn upload(&self, ctx: &mut Ctx<Msg>, w: &mut Worker) {
+        if self.upload_every > Duration::ZERO {
+            ctx.set_timer(self.upload_every, UPLOAD);
+        }
+        let behind = ctx.send_queue(MONITOR);
+        if behind > Duration::from_ms(1) {
+            // Never pile uploads up without end: the link would fall behind for good.
+            ctx.note(format!(
+                "n{} skips an upload: the link is still busy for {}",
+                ctx.id(),
+                secs(behind)
+            ));
+            return;
+        }
         w.uploads += 1;
         let link = ctx.link(MONITOR);
         let takes = link.transmission(self.upload);
@@ -253,9 +266,6 @@ impl TimingViolations {
             secs(takes)
         ));
         ctx.send(MONITOR, Msg::Upload { bytes: self.upload });
-        if self.upload_every > Duration::ZERO {
-            ctx.set_timer(self.upload_every, UPLOAD);
-        }
     }
 }
 
