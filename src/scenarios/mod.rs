@@ -4,11 +4,13 @@
 pub mod availability;
 pub mod batch;
 pub mod byzantine_generals;
+pub mod client_server;
 pub mod failure_detector;
 pub mod model;
 pub mod params;
 pub mod rpc;
 pub mod sandbox;
+pub mod timing_violations;
 pub mod two_generals;
 
 pub use params::{ParamInput, ParamSpec, Params};
@@ -47,9 +49,11 @@ pub struct Scenario {
 /// In the course's order, after the sandbox (the page opens the first).
 pub const ALL: &[Scenario] = &[
     sandbox::SCENARIO,
+    client_server::SCENARIO,
     rpc::SCENARIO,
     two_generals::SCENARIO,
     byzantine_generals::SCENARIO,
+    timing_violations::SCENARIO,
     availability::SCENARIO,
     failure_detector::SCENARIO,
 ];

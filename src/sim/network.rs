@@ -232,6 +232,13 @@ impl Network {
         (start, *free)
     }
 
+    /// How long a packet put on from→to at `now` waits behind those already queued there.
+    pub fn backlog(&self, from: NodeId, to: NodeId, now: Time) -> Duration {
+        self.busy_until
+            .get(&(from, to))
+            .map_or(Duration::ZERO, |free| free.saturating_sub(now))
+    }
+
     /// On a FIFO link, pushes `arrival` after every arrival scheduled before it.
     pub fn order_arrival(&mut self, from: NodeId, to: NodeId, arrival: Time) -> Time {
         let last = self.last_arrival.entry((from, to)).or_insert(arrival);
@@ -337,6 +344,9 @@ mod tests {
             net.transmit(0, 1, Time::ZERO, tx),
             (Time::from_ms(1), Time::from_ms(2))
         );
+        assert_eq!(net.backlog(0, 1, Time::ZERO), Duration::from_ms(2));
+        assert_eq!(net.backlog(0, 1, Time::from_ms(5)), Duration::ZERO);
+        assert_eq!(net.backlog(1, 0, Time::ZERO), Duration::ZERO);
         assert_eq!(
             net.transmit(1, 0, Time::ZERO, tx).0,
             Time::ZERO,

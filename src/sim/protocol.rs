@@ -3,6 +3,7 @@
 //! answers through a [`Ctx`]: send, set or cancel timers, write notes. It never sees the network or
 //! the queue, so every fault stays the world's business.
 
+use super::network::{LinkConfig, Network};
 use super::node::FaultModel;
 use super::rng::SimRng;
 use super::time::{Duration, Time};
@@ -150,6 +151,7 @@ pub struct Ctx<'a, M> {
     pub(crate) rng: &'a mut SimRng,
     pub(crate) next_timer_id: &'a mut u64,
     pub(crate) effects: &'a mut Effects<M>,
+    pub(crate) network: &'a Network,
 }
 
 impl<M> Ctx<'_, M> {
@@ -183,6 +185,19 @@ impl<M> Ctx<'_, M> {
     /// The node's time-of-day clock (ns): what a timestamp would carry.
     pub fn time_of_day(&self) -> i64 {
         self.tod
+    }
+
+    /// The current settings of this node's outgoing link to `to` (as the student may have changed
+    /// them): what a node knows of its own network interface.
+    pub fn link(&self, to: NodeId) -> &LinkConfig {
+        self.network.config(self.node, to)
+    }
+
+    /// How long a packet sent to `to` now would wait in this node's send queue before going onto
+    /// the wire (zero on an idle or unlimited link). Sends asked for in this same handler are not
+    /// counted yet: they are applied when it returns.
+    pub fn send_queue(&self, to: NodeId) -> Duration {
+        self.network.backlog(self.node, to, self.now)
     }
 
     pub fn rng(&mut self) -> &mut SimRng {

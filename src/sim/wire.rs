@@ -46,6 +46,9 @@ pub(super) struct Flight<M> {
     /// Starts onto the wire (after queueing behind earlier packets).
     pub departs: Time,
     pub arrives: Time,
+    /// When its first bit reaches the receiver: it is received over [rx_from, arrives], as long
+    /// as it took to put onto the wire.
+    pub rx_from: Time,
     /// Chosen for random loss at send time: it dies halfway.
     pub doomed: bool,
     /// Carried by the last packet of a transmission.
@@ -156,6 +159,24 @@ impl<M> Wire<M> {
         }
     }
 
+    /// Bytes of packets still arriving at `node` that have reached it by `now`: a packet's bytes
+    /// come in evenly over its reception, so a link never seems to deliver faster than it can.
+    pub fn partly_received(&self, node: NodeId, now: Time) -> f64 {
+        self.flights
+            .iter()
+            .flatten()
+            .filter(|f| f.head.to == node && !f.doomed && f.rx_from < now)
+            .map(|f| {
+                let span = f.arrives.0.saturating_sub(f.rx_from.0);
+                if span == 0 || f.arrives <= now {
+                    f.size as f64
+                } else {
+                    f.size as f64 * (now.0 - f.rx_from.0) as f64 / span as f64
+                }
+            })
+            .sum()
+    }
+
     /// Forgets what a crashed node's transport held in memory: what it was still retrying, and
     /// which messages it had already received.
     pub fn crashed(&mut self, node: NodeId) {
@@ -183,11 +204,15 @@ impl<P: Protocol> World<P> {
                 attempts: 0,
             };
             self.wire.unacked.insert((from, to, seq), u);
-            self.queue
-                .push(self.now + rto, Event::Retransmit { from, to, seq });
-            seq
+            (seq, rto)
         });
-        self.transmit(id, from, to, Payload::App(msg), seq, 0);
+        let left = self.transmit(id, from, to, Payload::App(msg), seq.map(|s| s.0), 0);
+        // The retransmission timer starts when the message has left the sender, not while it
+        // still waits in the send queue: a large or queued message is not retried before it is out.
+        if let Some((seq, rto)) = seq {
+            self.queue
+                .push(left + rto, Event::Retransmit { from, to, seq });
+        }
     }
 
     pub(super) fn retransmit(&mut self, from: NodeId, to: NodeId, seq: u64) {
@@ -203,12 +228,13 @@ impl<P: Protocol> World<P> {
         };
         u.attempts += 1;
         let (id, attempt, msg) = (u.id, u.attempts, u.msg.clone());
-        self.transmit(id, from, to, Payload::App(msg), Some(seq), attempt);
+        let left = self.transmit(id, from, to, Payload::App(msg), Some(seq), attempt);
         self.queue
-            .push(self.now + rto, Event::Retransmit { from, to, seq });
+            .push(left + rto, Event::Retransmit { from, to, seq });
     }
 
-    /// Puts one transmission of a message onto the link from→to, packet by packet.
+    /// Puts one transmission of a message onto the link from→to, packet by packet. Returns when
+    /// its last packet has gone onto the wire.
     fn transmit(
         &mut self,
         msg: u64,
@@ -217,7 +243,7 @@ impl<P: Protocol> World<P> {
         payload: Payload<P::Msg>,
         seq: Option<u64>,
         attempt: u32,
-    ) {
+    ) -> Time {
         let (label, size) = match &payload {
             Payload::App(m) => (m.label(), m.size()),
             Payload::Ack { .. } => ("ack", ACK_SIZE),
@@ -247,15 +273,16 @@ impl<P: Protocol> World<P> {
         };
         if !self.network.is_up(from, to) {
             self.lose(&head, LossReason::LinkCut, 0.0, 0);
-            return;
+            return self.now;
         }
         let duplicate = self.net_rng.chance(cfg.duplicate());
         let corrupt = matches!(payload, Payload::App(_)) && self.net_rng.chance(cfg.corrupt());
         let head = Header { corrupt, ..head };
+        let mut left = self.now;
         if duplicate {
-            self.transmit_copy(head, payload.clone(), packets, &cfg);
+            left = self.transmit_copy(head, payload.clone(), packets, &cfg);
         }
-        self.transmit_copy(head, payload, packets, &cfg);
+        left.max(self.transmit_copy(head, payload, packets, &cfg))
     }
 
     fn transmit_copy(
@@ -264,8 +291,9 @@ impl<P: Protocol> World<P> {
         payload: Payload<P::Msg>,
         count: u32,
         cfg: &super::network::LinkConfig,
-    ) {
+    ) -> Time {
         let (from, to) = (head.from, head.to);
+        let mut left = self.now;
         let assembly = (count > 1).then(|| {
             let key = self.wire.next_assembly;
             self.wire.next_assembly += 1;
@@ -293,6 +321,7 @@ impl<P: Protocol> World<P> {
             if let Some(model) = self.timing {
                 delay = model.shape(delay, departs, &mut self.net_rng);
             }
+            left = left.max(on_wire);
             let mut arrives = on_wire + delay;
             if cfg.fifo {
                 arrives = self.network.order_arrival(from, to, arrives);
@@ -308,6 +337,7 @@ impl<P: Protocol> World<P> {
                 size,
                 departs,
                 arrives,
+                rx_from: Time(arrives.0.saturating_sub(on_wire.0 - departs.0)),
                 doomed,
                 payload: if index + 1 == count {
                     payload.take()
@@ -324,6 +354,7 @@ impl<P: Protocol> World<P> {
             let slot = self.wire.put(flight);
             self.queue.push(fires, Event::Arrive { slot, id });
         }
+        left
     }
 
     pub(super) fn lose(&mut self, head: &Header, reason: LossReason, progress: f64, packet: u32) {

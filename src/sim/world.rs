@@ -50,6 +50,7 @@ pub(super) enum Event {
     RandomRecover { node: NodeId, epoch: u32 },
     Sample,
     Action(u32),
+    Scheduled(u32),
 }
 
 /// Something that reached a paused node, handled when the pause ends, in arrival order.
@@ -63,11 +64,14 @@ pub(super) enum Deferred<M> {
 pub const TRACE_WINDOW: usize = 100_000;
 
 /// Periodic measurement of the bytes arriving at one node, recorded as a "throughput" metric.
+/// A packet's bytes count as they come in over its reception time, not all at once when its last
+/// bit lands, so a sample never shows more than the link can carry.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Sampler {
     pub every: Duration,
     pub node: NodeId,
-    pub last_bytes: u64,
+    /// Bytes received by the previous sample, counting packets partly in.
+    pub last_bytes: f64,
 }
 
 #[derive(Clone)]
@@ -92,6 +96,9 @@ pub struct World<P: Protocol> {
     pub(super) actions: Vec<Action>,
     /// Events handled so far (step back goes to one fewer).
     processed: u64,
+    /// Actions the scenario set up to happen at given times; not in the action log, since a
+    /// rebuild from the same parameters schedules them again.
+    scheduled: Vec<ActionKind>,
     /// Handler effects, reused so a handler call allocates nothing.
     effects: Effects<P::Msg>,
 }
@@ -123,6 +130,7 @@ impl<P: Protocol> World<P> {
             trace: Trace::new(TRACE_WINDOW),
             actions: Vec::new(),
             processed: 0,
+            scheduled: Vec::new(),
             effects: Effects::default(),
         };
         for id in 0..n as NodeId {
@@ -174,9 +182,19 @@ impl<P: Protocol> World<P> {
         self.sampler = Some(Sampler {
             every,
             node,
-            last_bytes: 0,
+            last_bytes: 0.0,
         });
         self.queue.push(self.now + every, Event::Sample);
+        self
+    }
+
+    /// Applies `kind` at `at` as part of the scenario itself (a GC pause its parameters ask for),
+    /// exactly as if the student had done it then, but without entering the action log. If it
+    /// cannot be applied when its time comes (the node has crashed), a note says so instead.
+    pub fn with_scheduled(mut self, at: Time, kind: ActionKind) -> Self {
+        self.scheduled.push(kind);
+        let i = self.scheduled.len() as u32 - 1;
+        self.queue.push(at.max(self.now), Event::Scheduled(i));
         self
     }
 
@@ -311,6 +329,24 @@ impl<P: Protocol> World<P> {
             Event::RandomRecover { node, epoch } => self.random_recover(node, epoch),
             Event::Sample => self.sample(),
             Event::Action(i) => self.apply(self.actions[i as usize].kind.clone()),
+            Event::Scheduled(i) => self.run_scheduled(i),
+        }
+    }
+
+    fn run_scheduled(&mut self, i: u32) {
+        let Some(kind) = self.scheduled.get(i as usize).cloned() else {
+            return;
+        };
+        match self.check(&kind) {
+            Ok(()) => self.apply(kind),
+            Err(e) if !self.nodes.is_empty() => {
+                let text = format!(
+                    "the scenario's scheduled {} did not happen: {e}",
+                    kind.name()
+                );
+                self.record(0, TraceKind::Note { text });
+            }
+            Err(_) => {}
         }
     }
 
@@ -357,8 +393,10 @@ impl<P: Protocol> World<P> {
         let Some(s) = self.sampler.as_mut() else {
             return;
         };
-        let bytes = self.bytes_in[s.node as usize];
-        let per_sec = (bytes - s.last_bytes) as f64 * 1e9 / s.every.0 as f64;
+        let bytes =
+            self.bytes_in[s.node as usize] as f64 + self.wire.partly_received(s.node, self.now);
+        // A packet cut off mid-reception takes back what it had counted: never below zero.
+        let per_sec = (bytes - s.last_bytes).max(0.0) * 1e9 / s.every.0.max(1) as f64;
         s.last_bytes = bytes;
         let (node, every) = (s.node, s.every);
         self.record(
@@ -405,6 +443,7 @@ impl<P: Protocol> World<P> {
             rng: &mut self.proto_rng,
             next_timer_id: &mut rt.next_timer_id,
             effects: &mut self.effects,
+            network: &self.network,
         };
         f(&self.protocol, &mut ctx, &mut self.stable[i]);
     }
