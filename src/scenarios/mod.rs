@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod params;
+pub mod physical_clocks;
 pub mod sandbox;
 
 pub use params::{ParamInput, ParamSpec, Params};
@@ -38,7 +39,7 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO];
+pub const ALL: &[Scenario] = &[sandbox::SCENARIO, physical_clocks::SCENARIO];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {
