@@ -334,3 +334,19 @@ fn the_scenario_is_registered_and_refuses_bad_parameters() {
         );
     }
 }
+
+#[test]
+fn skews_by_centuries_do_not_overflow_anything() {
+    // A skew is at most a year; 320 of them pass what an i64 of nanoseconds holds (292 years).
+    let mut w = world(19, &[("nodes", "3"), ("job_ms", "500")]);
+    let year = 365 * 86_400_000 * MS;
+    for i in 0..320 {
+        w.run_until(Time::from_ms(100 + i * 50));
+        w.act(ActionKind::SkewClock(1, year)).expect("skew");
+        w.act(ActionKind::SkewClock(2, -year)).expect("skew");
+    }
+    w.run_until(Time::from_ms(30_000));
+    assert_eq!(w.frame(0, 100).verdicts.len(), 3);
+    assert!(w.stable(1).expect("n1").negative_tod == 0);
+    assert!(w.stable(2).expect("n2").negative_tod > 0);
+}

@@ -1,6 +1,7 @@
 //! One file per lecture topic. Each declares its spec (id, title, summary, parameters) and a
 //! `build` that makes a world from checked parameters and a seed. Register new ones in [`ALL`].
 
+pub mod clock_sync;
 pub mod model;
 pub mod params;
 pub mod physical_clocks;
@@ -39,7 +40,11 @@ pub struct Scenario {
     pub build: fn(&Params, u64) -> Box<dyn Runner>,
 }
 
-pub const ALL: &[Scenario] = &[sandbox::SCENARIO, physical_clocks::SCENARIO];
+pub const ALL: &[Scenario] = &[
+    sandbox::SCENARIO,
+    physical_clocks::SCENARIO,
+    clock_sync::SCENARIO,
+];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {
     ALL.iter().find(|s| s.spec.id == id).ok_or_else(|| {

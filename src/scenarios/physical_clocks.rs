@@ -233,7 +233,7 @@ impl PhysicalClocks {
                 ms(tod),
                 ms(mono)
             ));
-        } else if (tod - mono).abs() > 1_000_000 {
+        } else if tod.saturating_sub(mono).saturating_abs() > 1_000_000 {
             ctx.note(format!(
                 "n{me}'s {what} took {:.3} ms by its time-of-day clock but {:.3} ms by its \
                  monotonic clock: the time-of-day clock was stepped meanwhile.",
@@ -305,7 +305,8 @@ impl Protocol for PhysicalClocks {
                     return; // a reply to a request this node forgot (it crashed meanwhile)
                 };
                 let p = state.pending.swap_remove(i);
-                let (tod, mono) = (ctx.time_of_day() - p.tod, ctx.mono() - p.mono);
+                let tod = ctx.time_of_day().saturating_sub(p.tod);
+                let mono = ctx.mono().saturating_sub(p.mono);
                 state.last_rtt = Some((tod, mono));
                 ctx.metric("rtt_tod_ms", ms(tod));
                 ctx.metric("rtt_mono_ms", ms(mono));
@@ -316,7 +317,7 @@ impl Protocol for PhysicalClocks {
                 if stamp < request_stamp {
                     let text = format!(
                         "n{from} stamped its reply {:.3} ms before n{me}'s request that caused it",
-                        ms(request_stamp - stamp)
+                        ms(request_stamp.saturating_sub(stamp))
                     );
                     self.violation(ctx, stable, text);
                 }
@@ -324,7 +325,7 @@ impl Protocol for PhysicalClocks {
                 if received < stamp {
                     let text = format!(
                         "n{me} received n{from}'s reply at a timestamp {:.3} ms before n{from} sent it",
-                        ms(stamp - received)
+                        ms(stamp.saturating_sub(received))
                     );
                     self.violation(ctx, stable, text);
                 }
@@ -334,7 +335,7 @@ impl Protocol for PhysicalClocks {
 
     fn on_timer(&self, ctx: &mut Ctx<Msg>, state: &mut State, stable: &mut Stable, tag: u64) {
         if tag == JOB {
-            let tod = ctx.time_of_day() - state.job_start.0;
+            let tod = ctx.time_of_day().saturating_sub(state.job_start.0);
             let mono = ctx.mono() - state.job_start.1;
             state.jobs += 1;
             state.last_job = Some((tod, mono));
@@ -356,7 +357,10 @@ impl Protocol for PhysicalClocks {
         stable.drift_ns = mono - now.0 as i64;
         stable.sampled_at = now;
         ctx.metric("drift_ms", ms(stable.drift_ns));
-        ctx.metric("clock_error_ms", ms(ctx.time_of_day() - now.0 as i64));
+        ctx.metric(
+            "clock_error_ms",
+            ms(ctx.time_of_day().saturating_sub(now.0 as i64)),
+        );
 
         let (me, n) = (ctx.id(), ctx.node_count() as NodeId);
         let to = state.next_peer;
