@@ -235,6 +235,12 @@ fn ntp_slews_a_small_offset_at_500_ppm_and_never_jumps() {
     }
     let (status, _) = verdict(&w, "Syncing periodically");
     assert_eq!(status, "holds");
+    let stable = w.inspect(1).expect("n1").stable;
+    let get = |k: &str| stable.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
+    assert_eq!(get("steps").as_deref(), Some("0"));
+    assert!(get("t4 (client receives)").is_some_and(|v| v.ends_with(" s")));
+    assert!(get("decision").is_some());
+    assert_eq!(w.frame(0, 0).nodes[0].role, Some("time server"));
 }
 
 #[test]

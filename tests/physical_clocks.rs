@@ -142,6 +142,19 @@ fn a_clock_stepped_back_times_a_job_negative_and_the_monotonic_clock_does_not() 
     let (tod0, mono0) = jobs(0);
     assert!((tod0[0].1 - mono0[0].1).abs() < 1e-9 && mono0[0].1 >= 3000.0);
 
+    // The inspector shows both lengths, as the page's browser test will look for.
+    let inspected = w.inspect(1).expect("n1").volatile.expect("up");
+    let get = |k: &str| {
+        inspected
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        get("last job (time of day)").as_deref(),
+        Some("-2000.000 ms")
+    );
+    assert_eq!(get("last job (monotonic)").as_deref(), Some("3000.000 ms"));
     let s = w.stable(1).expect("n1");
     assert_eq!(s.negative_tod, 1);
     assert!(s.min_mono.expect("timed") > 0);

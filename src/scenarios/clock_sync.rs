@@ -283,10 +283,11 @@ impl Protocol for ClockSync {
                     received: ctx.true_time(),
                     err_received: t2.saturating_sub(ctx.true_time().0 as i64),
                 };
-                s.served += 1;
                 if self.processing == Duration::ZERO {
+                    s.served += 1;
                     self.serve(ctx, &serving);
                 } else if s.serving.len() < MAX_SERVING {
+                    s.served += 1;
                     serving.tag = SERVE + s.next_tag;
                     s.next_tag += 1;
                     ctx.set_timer(self.processing, serving.tag);

@@ -65,9 +65,22 @@ fn exchange_fields(x: &Exchange) -> Fields {
             "half the asymmetry",
             format!("{:+.3} ms", ms(x.asym2) / 2.0),
         ),
-        field("decision", format!("{:?}", x.action)),
+        field("decision", decision(x.action)),
     ]);
     f
+}
+
+fn decision(a: Action) -> String {
+    match a {
+        Action::Measured => "measured only".into(),
+        Action::Slewed { ns: 0, .. } => "nothing to correct".into(),
+        Action::Slewed { ppm, ns } => {
+            format!("slew at {ppm:+.0} ppm for {:.1} s", ns as f64 / 1e9)
+        }
+        Action::Stepped => "step the clock".into(),
+        Action::Refused => "refused: beyond the panic threshold".into(),
+        Action::Discarded => "discarded: δ not positive".into(),
+    }
 }
 
 pub(super) fn inspect(state: Option<&State>, stats: &Stats) -> (Option<Fields>, Fields) {
