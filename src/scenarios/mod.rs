@@ -5,9 +5,11 @@ pub mod availability;
 pub mod batch;
 pub mod byzantine_generals;
 pub mod client_server;
+pub mod clock_sync;
 pub mod failure_detector;
 pub mod model;
 pub mod params;
+pub mod physical_clocks;
 pub mod rpc;
 pub mod sandbox;
 pub mod timing_violations;
@@ -56,6 +58,8 @@ pub const ALL: &[Scenario] = &[
     timing_violations::SCENARIO,
     availability::SCENARIO,
     failure_detector::SCENARIO,
+    physical_clocks::SCENARIO,
+    clock_sync::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Result<&'static Scenario, SimError> {

@@ -149,10 +149,13 @@ pub fn setups(p: &Params, n: usize) -> Vec<NodeSetup> {
 
 /// The timing model, transport layer and random faults, as declared.
 pub fn configure<P: Protocol>(mut w: World<P>, p: &Params) -> World<P> {
-    let name = TimingModel::NAMES[get(p, &TIMING) as usize];
-    let gst = Time(ms(p, &GST_MS).0);
-    if let Some(model) = TimingModel::from_name(name, ms(p, &BOUND_MS), gst) {
-        w = w.with_timing(model);
+    // Only a scenario that offers a timing model gets one: the others keep their links' latencies.
+    if p.has(TIMING.name) {
+        let name = TimingModel::NAMES[get(p, &TIMING) as usize];
+        let gst = Time(ms(p, &GST_MS).0);
+        if let Some(model) = TimingModel::from_name(name, ms(p, &BOUND_MS), gst) {
+            w = w.with_timing(model);
+        }
     }
     if on(p, &RETRANSMIT) {
         w = w.with_retransmission(ms(p, &RTO_MS));

@@ -6,9 +6,13 @@
 //!   never goes back. Timers run on it, as real timers do.
 //! - the **time-of-day** clock: `mono(t) + offset`; a step (skew) changes the offset, forward or back.
 //!
-//! All arithmetic is integer (drift is kept in parts per billion), so readings are exact and the
-//! same natively and in wasm. Changing the drift re-bases the clock at that instant, so readings
-//! stay continuous.
+//! The rate is the hardware drift plus a correction the node's own software may set (how NTP slews
+//! a clock: `adjtime`), so the student's drift and the protocol's correction stay apart. Both
+//! readings run at that rate, as Linux's `CLOCK_MONOTONIC` is slewed but never stepped.
+//!
+//! All arithmetic is integer (rates are kept in parts per billion), so readings are exact and the
+//! same natively and in wasm. Changing the drift or the correction re-bases the clock at that
+//! instant, so readings stay continuous.
 
 use super::time::Time;
 use serde::Serialize;
@@ -24,6 +28,8 @@ pub struct Clock {
     base_true: Time,
     base_mono: i64,
     drift_ppb: i64,
+    /// The node's own rate correction (a slew), on top of the drift.
+    adjust_ppb: i64,
     tod_offset: i64,
 }
 
@@ -34,23 +40,35 @@ impl Clock {
             base_true: Time::ZERO,
             base_mono: 0,
             drift_ppb: ppm_to_ppb(drift_ppm),
+            adjust_ppb: 0,
             tod_offset: offset_ns,
         }
     }
 
+    /// The hardware drift, as the student (or the scenario) set it.
     pub fn drift_ppm(&self) -> f64 {
         self.drift_ppb as f64 / 1000.0
     }
 
+    /// The node's own rate correction (ppm) on top of the drift: non-zero while it slews.
+    pub fn adjust_ppm(&self) -> f64 {
+        self.adjust_ppb as f64 / 1000.0
+    }
+
+    /// Parts per billion the clock gains on true time: drift plus correction.
+    fn rate_ppb(&self) -> i64 {
+        self.drift_ppb + self.adjust_ppb
+    }
+
     /// Monotonic reading (ns) at true time `t` (t ≥ the last re-basing).
     pub fn mono_at(&self, t: Time) -> i64 {
-        if self.drift_ppb == 0 {
+        if self.rate_ppb() == 0 {
             // A perfect clock needs no 128-bit division: the common case, on the hot path.
             let dt = t.0.saturating_sub(self.base_true.0) as i64;
             return self.base_mono.saturating_add(dt);
         }
         let dt = t.0.saturating_sub(self.base_true.0) as i128;
-        let scaled = dt + (dt * self.drift_ppb as i128).div_euclid(PPB_PER_UNIT);
+        let scaled = dt + (dt * self.rate_ppb() as i128).div_euclid(PPB_PER_UNIT);
         (self.base_mono as i128 + scaled) as i64
     }
 
@@ -65,10 +83,11 @@ impl Clock {
             return now;
         }
         let need = (target as i128 - self.base_mono as i128).max(0);
-        let rate = PPB_PER_UNIT + self.drift_ppb as i128;
+        let ppb = self.rate_ppb() as i128;
+        let rate = PPB_PER_UNIT + ppb;
         // First guess by division, then nudge to the exact smallest instant (floor rounding above).
         let mut dt = (need * PPB_PER_UNIT + rate - 1) / rate;
-        let reading = |dt: i128| dt + (dt * self.drift_ppb as i128).div_euclid(PPB_PER_UNIT);
+        let reading = |dt: i128| dt + (dt * ppb).div_euclid(PPB_PER_UNIT);
         while dt > 0 && reading(dt - 1) >= need {
             dt -= 1;
         }
@@ -84,6 +103,14 @@ impl Clock {
         self.base_mono = self.mono_at(t);
         self.base_true = t;
         self.drift_ppb = ppm_to_ppb(drift_ppm);
+    }
+
+    /// Sets the node's own rate correction from instant `t` on (0 ends a slew); readings stay
+    /// continuous. Bounded like the drift, so the clock keeps running forwards.
+    pub fn set_adjust(&mut self, t: Time, adjust_ppm: f64) {
+        self.base_mono = self.mono_at(t);
+        self.base_true = t;
+        self.adjust_ppb = ppm_to_ppb(adjust_ppm);
     }
 
     /// Steps the time-of-day clock by `delta_ns` (negative: backwards). The monotonic clock is untouched.
@@ -149,5 +176,29 @@ mod tests {
             c.mono_at(Time(2 * NS_PER_SEC)),
             2 * NS_PER_SEC as i64 + 1_000_000
         );
+    }
+
+    #[test]
+    fn a_correction_adds_to_the_drift_and_keeps_readings_continuous() {
+        // Drift +50 ppm, then a slew of -500 ppm from 10 s: the clock loses 450 µs a second.
+        let mut c = Clock::new(0, 50.0);
+        let t = Time(10 * NS_PER_SEC);
+        let before = c.tod_at(t);
+        c.set_adjust(t, -500.0);
+        assert_eq!(c.tod_at(t), before);
+        assert_eq!(c.adjust_ppm(), -500.0);
+        assert_eq!(c.drift_ppm(), 50.0);
+        let later = Time(11 * NS_PER_SEC);
+        assert_eq!(c.mono_at(later) - before, NS_PER_SEC as i64 - 450_000);
+        // Timers wait on the corrected rate: 1 s of clock takes 1/(1 − 450e-6) s of true time.
+        let at = c.when_mono_reaches(before + NS_PER_SEC as i64, t);
+        assert!(c.mono_at(at) >= before + NS_PER_SEC as i64);
+        assert!(c.mono_at(Time(at.0 - 1)) < before + NS_PER_SEC as i64);
+        // The student's drift change keeps the correction.
+        c.set_drift(later, 0.0);
+        assert_eq!(c.adjust_ppm(), -500.0);
+        c.set_adjust(later, 0.0);
+        let from = c.mono_at(later);
+        assert_eq!(c.mono_at(Time(12 * NS_PER_SEC)) - from, NS_PER_SEC as i64);
     }
 }

@@ -194,8 +194,22 @@ impl<P: Protocol> World<P> {
 
     /// New rate from now on; pending timers are re-aimed, since they wait on this clock.
     fn set_drift(&mut self, n: NodeId, ppm: f64) {
+        self.nodes[n as usize].clock.set_drift(self.now, ppm);
+        self.reaim_timers(n);
+        self.record(n, TraceKind::Drift { ppm });
+    }
+
+    /// The node's own rate correction (a slew) from now on; pending timers are re-aimed.
+    pub(super) fn set_adjust(&mut self, n: NodeId, ppm: f64) {
+        self.nodes[n as usize].clock.set_adjust(self.now, ppm);
+        self.reaim_timers(n);
+        let ppm = self.nodes[n as usize].clock.adjust_ppm();
+        self.record(n, TraceKind::Slew { ppm });
+    }
+
+    /// After a rate change: every pending timer's instant in true time is computed afresh.
+    fn reaim_timers(&mut self, n: NodeId) {
         let rt = &mut self.nodes[n as usize];
-        rt.clock.set_drift(self.now, ppm);
         rt.timer_epoch += 1;
         let epoch = rt.timer_epoch;
         for t in &rt.timers {
@@ -209,7 +223,6 @@ impl<P: Protocol> World<P> {
                 },
             );
         }
-        self.record(n, TraceKind::Drift { ppm });
     }
 
     pub(super) fn schedule_random_crash(&mut self, n: NodeId) {

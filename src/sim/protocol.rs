@@ -119,6 +119,15 @@ pub(crate) enum TimerCmd {
     Cancel { id: u64 },
 }
 
+/// A node's own change to its clock (what NTP does through `settimeofday` and `adjtime`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum ClockCmd {
+    /// Step the time-of-day clock by this many ns.
+    Step(i64),
+    /// Set the rate correction, ppm, on top of the drift.
+    Rate(f64),
+}
+
 /// What a handler asked for, applied by the world when it returns.
 #[derive(Clone, Debug)]
 pub(crate) struct Effects<M> {
@@ -126,6 +135,7 @@ pub(crate) struct Effects<M> {
     pub timers: Vec<TimerCmd>,
     pub notes: Vec<String>,
     pub metrics: Vec<(&'static str, f64)>,
+    pub clock: Vec<ClockCmd>,
 }
 
 impl<M> Default for Effects<M> {
@@ -135,6 +145,7 @@ impl<M> Default for Effects<M> {
             timers: Vec::new(),
             notes: Vec::new(),
             metrics: Vec::new(),
+            clock: Vec::new(),
         }
     }
 }
@@ -224,6 +235,21 @@ impl<M> Ctx<'_, M> {
     /// A line in the trace explaining what the protocol just did.
     pub fn note(&mut self, text: impl Into<String>) {
         self.effects.notes.push(text.into());
+    }
+
+    /// Steps this node's time-of-day clock by `delta_ns` (negative: back), as a clock-sync daemon
+    /// does; the monotonic clock and timers are untouched. [`Ctx::time_of_day`] reads the stepped
+    /// clock at once; the world applies it (traced as a clock step) when the handler returns.
+    pub fn step_clock(&mut self, delta_ns: i64) {
+        self.tod = self.tod.saturating_add(delta_ns);
+        self.effects.clock.push(ClockCmd::Step(delta_ns));
+    }
+
+    /// Sets this node's rate correction to `ppm` on top of its drift, from now on: how a daemon
+    /// slews its clock (0 ends the slew). Both clocks and pending timers follow the new rate;
+    /// bounded like the drift. Applied (and traced as a slew) when the handler returns.
+    pub fn set_rate(&mut self, ppm: f64) {
+        self.effects.clock.push(ClockCmd::Rate(ppm));
     }
 
     /// A measurement for the scenario's plots (declared in its spec), e.g. a request's latency.

@@ -112,6 +112,10 @@ pub enum TraceKind {
     Drift {
         ppm: f64,
     },
+    /// The node's own software set a rate correction on top of its drift (an NTP slew; 0 ends it).
+    Slew {
+        ppm: f64,
+    },
     LinkCut {
         to: NodeId,
         one_way: bool,
@@ -429,6 +433,10 @@ fn hash_event(state: u64, e: &TraceEvent) -> u64 {
         }
         TraceKind::Drift { ppm } => {
             h.bytes(b"F");
+            h.u64(ppm.to_bits());
+        }
+        TraceKind::Slew { ppm } => {
+            h.bytes(b"W");
             h.u64(ppm.to_bits());
         }
         TraceKind::LinkCut { to, one_way } => {

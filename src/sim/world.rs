@@ -7,7 +7,7 @@ use super::clock::Clock;
 use super::error::SimError;
 use super::network::Network;
 use super::node::{FaultModel, NodeRuntime, PendingTimer, Status};
-use super::protocol::{Ctx, Effects, Protocol, TimerCmd};
+use super::protocol::{ClockCmd, Ctx, Effects, Protocol, TimerCmd};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::{Duration, Time};
@@ -448,7 +448,8 @@ impl<P: Protocol> World<P> {
         f(&self.protocol, &mut ctx, &mut self.stable[i]);
     }
 
-    /// Applies what a handler asked for: notes and metrics, then timers, then sends.
+    /// Applies what a handler asked for: notes and metrics, then clock changes, then timers, then
+    /// sends.
     fn flush_effects(&mut self, id: NodeId) {
         let mut fx = std::mem::take(&mut self.effects);
         for text in fx.notes.drain(..) {
@@ -456,6 +457,15 @@ impl<P: Protocol> World<P> {
         }
         for (name, value) in fx.metrics.drain(..) {
             self.record(id, TraceKind::Metric { name, value });
+        }
+        for cmd in fx.clock.drain(..) {
+            match cmd {
+                ClockCmd::Step(delta_ns) => {
+                    self.nodes[id as usize].clock.step(delta_ns);
+                    self.record(id, TraceKind::ClockStep { delta_ns });
+                }
+                ClockCmd::Rate(ppm) => self.set_adjust(id, ppm),
+            }
         }
         for cmd in fx.timers.drain(..) {
             let rt = &mut self.nodes[id as usize];
