@@ -132,6 +132,7 @@ impl Run {
             now_ms: self.world.now().as_ms_f64(),
             totals: trace.totals(),
             trace_hash: trace.hash_hex(),
+            verdicts: self.world.frame(u64::MAX, 0).verdicts,
         }
     }
 
@@ -160,6 +161,8 @@ pub struct Summary<'a> {
     pub now_ms: f64,
     pub totals: &'a crate::sim::trace::Totals,
     pub trace_hash: String,
+    /// The scenario's claims as the run bears them out.
+    pub verdicts: Vec<crate::sim::protocol::Verdict>,
 }
 
 #[derive(Serialize)]

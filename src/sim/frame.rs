@@ -72,6 +72,16 @@ pub struct FrameView<'a> {
     pub partition: Option<&'a [u16]>,
     /// The scenario's claims, as this run bears them out so far.
     pub verdicts: Vec<Verdict>,
+    /// Packets waiting on each link for the ones ahead of them to go out (congestion).
+    pub queues: Vec<QueueView>,
+}
+
+#[derive(Serialize)]
+pub struct QueueView {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub packets: u64,
+    pub bytes: u64,
 }
 
 /// One message the student clicked, as the message inspector shows it.
@@ -159,11 +169,36 @@ impl<P: Protocol> World<P> {
                 }),
             }
         }
+        // Packets still waiting to go onto the wire are counted per link, not listed: a 10 MB
+        // message is thousands of them, and the view only needs to show the queue.
+        let mut queues: Vec<QueueView> = Vec::new();
+        for f in self
+            .wire
+            .flights
+            .iter()
+            .flatten()
+            .filter(|f| f.departs > now)
+        {
+            let (from, to) = (f.head.from, f.head.to);
+            match queues.iter_mut().find(|q| (q.from, q.to) == (from, to)) {
+                Some(q) => {
+                    q.packets += 1;
+                    q.bytes += f.size as u64;
+                }
+                None => queues.push(QueueView {
+                    from,
+                    to,
+                    packets: 1,
+                    bytes: f.size as u64,
+                }),
+            }
+        }
         let mut messages: Vec<MessageView> = self
             .wire
             .flights
             .iter()
             .flatten()
+            .filter(|f| f.departs <= now)
             .map(|f| {
                 let span = f.arrives.0.saturating_sub(f.departs.0).max(1) as f64;
                 let progress = (now.0.saturating_sub(f.departs.0) as f64 / span).min(1.0);
@@ -211,6 +246,7 @@ impl<P: Protocol> World<P> {
             timing: self.timing,
             partition: self.network.partition_groups(),
             verdicts: self.protocol.verdicts(&self.states, &self.stable, now),
+            queues,
         }
     }
 
