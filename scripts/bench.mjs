@@ -2,6 +2,8 @@
 // Prints benchmark figures side by side: core throughput natively and in wasm in headless Chromium.
 // Figures, not pass/fail. Run through `npm run bench` (which builds first).
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 
@@ -18,9 +20,9 @@ async function wasm(url) {
   try {
     const page = await browser.newPage();
     await page.goto(`${url}scripts/blank.html`);
-    return await page.evaluate(async () => {
+    const result = await page.evaluate(async () => {
       const mod = await import('/www/pkg/dsviz.js');
-      await mod.default();
+      const wasm = await mod.default();
       let best = Infinity;
       let events = 0;
       for (let i = 0; i < 3; i++) {
@@ -45,14 +47,65 @@ async function wasm(url) {
         seekMax = Math.max(seekMax, ms);
       }
       sim.free();
-      return { events, seconds: best, eventsPerSec: events / best, seekMeanMs: seekTotal / 50, seekMaxMs: seekMax };
+
+      // Boundary: what one frame carries for 1,000 nodes (JSON text is what crosses).
+      const big = new mod.Simulation('sandbox', 1, { nodes: 1000, fanout: 8 });
+      big.advance(3000);
+      big.frame();
+      let bytes = 0;
+      let ms = 0;
+      for (let i = 0; i < 30; i++) {
+        big.advance(16);
+        const t0 = performance.now();
+        const f = big.frame();
+        ms += performance.now() - t0;
+        bytes += JSON.stringify(f).length;
+      }
+      big.free();
+      return {
+        events, seconds: best, eventsPerSec: events / best, seekMeanMs: seekTotal / 50, seekMaxMs: seekMax,
+        frameBytes: bytes / 30, frameMs: ms / 30,
+      };
     });
+    // Memory, in a fresh page (wasm memory never shrinks): a simulated hour of the 50-node
+    // sandbox, snapshots and trace window included.
+    const fresh = await browser.newPage();
+    await fresh.goto(`${url}scripts/blank.html`);
+    Object.assign(result, await fresh.evaluate(async () => {
+      const mod = await import('/www/pkg/dsviz.js');
+      const wasm = await mod.default();
+      const memBefore = wasm.memory.buffer.byteLength;
+      const hour = new mod.Simulation('sandbox', 1, { nodes: 50, fanout: 8 });
+      const h0 = performance.now();
+      for (let t = 0; t < 3600000; t += 600000) hour.advance(600000);
+      const hourSeconds = (performance.now() - h0) / 1000;
+      const hourEvents = hour.frame().stats.events;
+      return { memBefore, memAfter: wasm.memory.buffer.byteLength, hourEvents, hourSeconds };
+    }));
+    return result;
   } finally {
     await browser.close();
   }
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+/** Everything the page loads: index.html, its modules and CSS, the wasm glue and module. */
+function pageWeight() {
+  const files = ['index.html',
+    ...readdirSync('www').filter((f) => /\.(js|css)$/.test(f)).map((f) => `www/${f}`),
+    'www/pkg/dsviz.js', 'www/pkg/dsviz_bg.wasm'];
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const b = readFileSync(f);
+    raw += b.length;
+    gz += gzipSync(b, { level: 9 }).length;
+  }
+  const wasmRaw = readFileSync('www/pkg/dsviz_bg.wasm');
+  console.log(`\nPage weight: ${files.length} files, ${fmt(raw / 1024)} KB raw, ${fmt(gz / 1024)} KB gzip`
+    + ` (of which wasm ${fmt(wasmRaw.length / 1024)} KB raw, ${fmt(gzipSync(wasmRaw, { level: 9 }).length / 1024)} KB gzip)`);
+}
 const server = await startServer({ port: 0 });
 try {
   const n = native();
@@ -70,6 +123,11 @@ try {
   console.log(`| native (release) | ${n.seekMeanMs.toFixed(2).padStart(7)} | ${n.seekMaxMs.toFixed(2).padStart(6)} |`);
   console.log(`| wasm (Chromium)  | ${w.seekMeanMs.toFixed(2).padStart(7)} | ${w.seekMaxMs.toFixed(2).padStart(6)} |`);
   if (n.events !== w.events) console.log(`NOTE: event counts differ (native ${n.events}, wasm ${w.events})`);
+  const mb = (b) => (b / 1048576).toFixed(1);
+  console.log(`\nMemory: wasm memory ${mb(w.memBefore)} MB at start, ${mb(w.memAfter)} MB after a simulated hour of the`);
+  console.log(`50-node sandbox (${fmt(w.hourEvents)} events recorded, trace window 100,000; simulated in ${w.hourSeconds.toFixed(1)} s)`);
+  console.log(`\nBoundary: one frame() of the 1,000-node sandbox carries ${fmt(w.frameBytes)} bytes of JSON and takes ${w.frameMs.toFixed(2)} ms (one call per frame)`);
+  pageWeight();
 } finally {
   await server.close();
 }
