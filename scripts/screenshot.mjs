@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Takes docs/screenshot.png (for the README): the page at 1280×800 after ~3 s of play.
-//   node scripts/screenshot.mjs [--out docs/screenshot.png] [--scenario ID] [--seed N]
+//   node scripts/screenshot.mjs [--out docs/screenshot.png] [--scenario ID] [--seed N] [--size 1920x1080]
 //                               [--wait MS] [--dark] [--scale 1|2] [--query "p.nodes=7"] [--plain]
-// By default it crashes, pauses, cuts and skews a node a second in (--plain: just play).
+//                               [--partition] [--open link|node|partition|params]
+// By default it crashes, pauses, cuts and skews a node a second in (--plain: just play);
+// --partition also splits the nodes into two groups; --open leaves that panel open.
 // Needs the wasm module built (npm run build) and Debian's Chromium at /usr/bin/chromium.
 import path from 'node:path';
 import fs from 'node:fs';
@@ -16,7 +18,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
 function parseArgs(argv) {
-  const o = { out: path.join(ROOT, 'docs', 'screenshot.png'), wait: 3000, dark: false, scale: 1, query: '', demo: true };
+  const o = { out: path.join(ROOT, 'docs', 'screenshot.png'), wait: 3000, dark: false, scale: 1, query: '', demo: true, size: [1280, 800] };
   for (let i = 0; i < argv.length; i++) {
     const [k, inline] = argv[i].split(/=(.*)/s, 2);
     const v = () => inline ?? argv[++i];
@@ -28,12 +30,20 @@ function parseArgs(argv) {
     else if (k === '--plain') o.demo = false;
     else if (k === '--scale') o.scale = Number(v());
     else if (k === '--query') o.query = v();
+    else if (k === '--size') o.size = v().split('x').map(Number);
+    else if (k === '--partition') o.partition = true;
+    else if (k === '--open') o.open = v();
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   return o;
 }
 
 const opts = parseArgs(process.argv.slice(2));
+function o_size(o) {
+  const [w, h] = o.size;
+  if (!(w >= 320 && h >= 240)) throw new Error(`bad --size ${o.size.join('x')}`);
+  return [w, h];
+}
 if (!fs.existsSync(path.join(ROOT, 'www', 'pkg', 'dsviz.js'))) {
   console.error('www/pkg/dsviz.js is missing: build the wasm module first (npm run build).');
   process.exit(1);
@@ -42,7 +52,7 @@ const server = await startServer({ root: ROOT, port: 0 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   const page = await browser.newPage({
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: o_size(opts)[0], height: o_size(opts)[1] },
     deviceScaleFactor: opts.scale,
     colorScheme: opts.dark ? 'dark' : 'light',
   });
@@ -66,9 +76,30 @@ try {
       if (n >= 4) d.act('crashNode', 3);
       if (n >= 5) d.act('skewClock', 4, -1500);
     });
+    if (opts.partition) {
+      await page.waitForTimeout(300);
+      await page.evaluate(() => {
+        const n = window.dsviz.frame.nodes.length;
+        window.dsviz.act('partition', [Array.from({ length: Math.ceil(n / 2) }, (_, i) => i)]);
+      });
+    }
     await page.waitForTimeout(opts.wait - Math.min(1000, opts.wait / 3));
   } else {
     await page.waitForTimeout(opts.wait);
+  }
+  if (opts.open) {
+    await page.evaluate(() => window.dsviz.pause());
+    await page.evaluate((what) => {
+      const d = window.dsviz;
+      if (what === 'node') d.selectNode(1);
+      else if (what === 'link') d.selectLink(0, 1);
+      else if (what === 'partition') d.togglePartitionTool();
+      else if (what === 'params') {
+        document.querySelector('#params-panel').open = true;
+        document.querySelector('#try-this').open = false;
+      }
+    }, opts.open);
+    await page.waitForTimeout(200);
   }
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
   await page.screenshot({ path: opts.out });

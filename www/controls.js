@@ -1,6 +1,7 @@
 // Toolbar, scenario picker and parameter form, stats line, toasts, tooltip, help and
 // keyboard shortcuts. Everything here talks to the simulator only through `app` (main.js).
-import { fmtClock, fmtSpeed, fmtInt, fmtValue } from './format.js';
+import { fmtClock, fmtSpeed, fmtInt, fmtValue, fmtBytes } from './format.js';
+import { describeGroups } from './timeline-bands.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -85,25 +86,9 @@ export class Controls {
         this.toast(e.message, 'error');
       }
     });
-    $('scenario').addEventListener('change', () => {
-      const spec = this.scenarios.find((s) => s.id === $('scenario').value);
-      if (!spec) return;
-      this.buildParams(spec, defaults(spec));
-      app.applyScenario(spec.id, defaults(spec));
-    });
-    $('params-form').addEventListener('submit', (e) => {
-      e.preventDefault();
-      const spec = this.scenarios.find((s) => s.id === $('scenario').value);
-      try {
-        app.applyScenario(spec.id, this.readParams(spec));
-      } catch (err) {
-        this.toast(err.message, 'error');
-      }
-    });
-    $('btn-defaults').addEventListener('click', () => {
-      const spec = this.scenarios.find((s) => s.id === $('scenario').value);
-      if (spec) this.buildParams(spec, defaults(spec));
-    });
+    $('scenario').addEventListener('change', () => app.changeScenario($('scenario').value));
+    click('btn-partition', () => app.togglePartitionTool());
+    click('btn-heal-partition', () => app.healPartition());
   }
 
   bindKeyboard() {
@@ -132,6 +117,10 @@ export class Controls {
         case '?':
           this.showHelp($('help').hidden);
           break;
+        case 'p':
+        case 'P':
+          app.togglePartitionTool();
+          break;
         case '+':
         case '=':
           this.nudgeSpeed(0.25);
@@ -159,61 +148,29 @@ export class Controls {
     if (show) $('btn-help-close').focus();
   }
 
-  // ------------------------------------------------------------------ scenario & params
+  // ------------------------------------------------------------------ scenario picker
 
-  setScenarios(list, current, params) {
+  setScenarios(list, current) {
     this.scenarios = list;
     const sel = $('scenario');
     sel.replaceChildren(...list.map((s) => el('option', { value: s.id, text: s.title || s.id })));
-    this.showScenario(current, params);
+    sel.value = current;
   }
 
-  showScenario(id, params) {
-    const spec = this.scenarios.find((s) => s.id === id);
-    $('scenario').value = id;
-    $('scenario-title').textContent = spec?.title ?? id;
-    $('scenario-summary').textContent = spec?.summary ?? '';
-    if (spec) this.buildParams(spec, params);
+  setScenario(id) {
+    if (document.activeElement !== $('scenario')) $('scenario').value = id;
   }
 
-  buildParams(spec, values) {
-    const box = $('params');
-    const fields = (spec.params ?? []).map((p) => {
-      const id = `param-${p.name}`;
-      const v = values?.[p.name] ?? p.default;
-      let input;
-      if (Array.isArray(p.choices)) {
-        input = el('select', { id, name: p.name }, ...p.choices.map((c) => el('option', { value: c, text: c })));
-        input.value = String(v);
-      } else {
-        input = el('input', { id, name: p.name, type: 'number', step: p.integer ? '1' : 'any', value: String(v) });
-        if (p.min != null) input.min = String(p.min);
-        if (p.max != null) input.max = String(p.max);
-      }
-      const range = !p.choices && (p.min != null || p.max != null) ? ` (${p.min ?? '…'} – ${p.max ?? '…'})` : '';
-      const help = [p.help, range.trim()].filter(Boolean).join(' ');
-      return el('div', { class: 'field' },
-        el('label', { htmlFor: id, text: p.label || p.name }),
-        input,
-        help ? el('div', { class: 'help', text: help }) : null);
-    });
-    box.replaceChildren(...(fields.length ? fields : [el('p', { class: 'none muted', text: 'This scenario has no parameters.' })]));
-  }
-
-  readParams(spec) {
-    const out = {};
-    for (const p of spec.params ?? []) {
-      const input = $(`param-${p.name}`);
-      if (!input) continue;
-      if (Array.isArray(p.choices)) {
-        out[p.name] = input.value;
-      } else {
-        const v = input.valueAsNumber;
-        if (!Number.isFinite(v)) throw new Error(`${p.label || p.name}: enter a number.`);
-        out[p.name] = v;
-      }
-    }
-    return out;
+  /** The tool button's state, and the partition in force (groups by node id, or null). */
+  setPartitionTool(on, partition) {
+    const key = `${on}|${partition}`;
+    if (key === this.partKey) return;
+    this.partKey = key;
+    $('btn-partition').setAttribute('aria-pressed', String(on));
+    $('btn-partition').classList.toggle('active', on);
+    const parted = Array.isArray(partition);
+    $('partition-status').hidden = !parted;
+    $('partition-text').textContent = parted ? describeGroups(partition) : '';
   }
 
   // ------------------------------------------------------------------ live readouts
@@ -243,21 +200,28 @@ export class Controls {
     const key = JSON.stringify(stats) + inFlight;
     if (key === this.statsKey) return;
     this.statsKey = key;
-    const lost = (stats.lostRandom ?? 0) + (stats.lostLinkCut ?? 0) + (stats.lostDestCrashed ?? 0);
+    const lost = (stats.lostRandom ?? 0) + (stats.lostLinkCut ?? 0) + (stats.lostDestCrashed ?? 0) + (stats.lostCorrupted ?? 0);
     const sep = () => el('span', { class: 'sep', text: '·' });
-    const item = (label, v, cls) => el('span', cls ? { class: cls } : {}, `${label} `, el('b', { text: fmtInt(v) }));
-    $('stats').replaceChildren(
+    const item = (label, v, cls, title) => el('span', { class: cls ?? '', title: title ?? '' }, `${label} `, el('b', { text: fmtInt(v) }));
+    const why = [['random', stats.lostRandom], ['link cut', stats.lostLinkCut], ['dest. crashed', stats.lostDestCrashed], ['corrupted', stats.lostCorrupted]]
+      .filter(([, v]) => v > 0).map(([k, v]) => `${k} ${fmtInt(v)}`).join(', ');
+    const parts = [
       item('sent', stats.sent), sep(),
       item('delivered', stats.delivered), sep(),
       item('in flight', inFlight), sep(),
-      el('span', { class: lost ? 'lost' : '' }, 'lost ', el('b', { text: fmtInt(lost) }),
-        ` (random ${fmtInt(stats.lostRandom)}, link cut ${fmtInt(stats.lostLinkCut)}, dest. crashed ${fmtInt(stats.lostDestCrashed)})`),
-      sep(), item('timers', stats.timers), sep(), item('events', stats.events),
-    );
+      el('span', { class: lost ? 'lost' : '' }, 'lost ', el('b', { text: fmtInt(lost) }), why ? ` (${why})` : ''),
+    ];
+    // Transport counters only once they mean something, so the line stays short by default.
+    if (stats.retransmissions) parts.push(sep(), item('retransmitted', stats.retransmissions, '', 'sends repeated by the transport because no acknowledgement came back in time'));
+    if (stats.discarded) parts.push(sep(), item('duplicates discarded', stats.discarded, '', 'arrivals the transport threw away: it had delivered that message already'));
+    if (stats.bytesArrived) parts.push(sep(), el('span', { title: 'bytes that reached a receiver' }, 'arrived ', el('b', { text: fmtBytes(stats.bytesArrived) })));
+    parts.push(sep(), item('events', stats.events));
+    $('stats').replaceChildren(...parts);
   }
 
   status(text) {
     $('status').textContent = text;
+    $('status').title = text;
   }
 
   // ------------------------------------------------------------------ messages to the user
@@ -296,8 +260,4 @@ export class Controls {
   hideTooltip() {
     $('tooltip').hidden = true;
   }
-}
-
-export function defaults(spec) {
-  return Object.fromEntries((spec.params ?? []).map((p) => [p.name, p.default]));
 }

@@ -74,9 +74,13 @@ export function fmtValue(v) {
 const THEME_VARS = [
   'bg', 'panel', 'fg', 'muted', 'faint', 'border', 'accent', 'grid', 'row', 'node-fill', 'node-stroke',
   'node-crashed', 'link', 'crash', 'cut', 'pause', 'recover', 'byz', 'clock', 'select',
-  'msg-0', 'msg-1', 'msg-2', 'msg-3', 'msg-4', 'msg-5', 'msg-6', 'msg-7', 'font', 'mono',
+  'msg-0', 'msg-1', 'msg-2', 'msg-3', 'msg-4', 'msg-5', 'msg-6', 'msg-7', 'ack', 'corrupt', 'retry', 'gst',
+  'configured', 'group-0', 'group-1', 'group-2', 'group-3', 'group-4', 'group-5', 'font', 'mono',
 ];
 export const MSG_COLOURS = 8;
+/** Colour slot of the transport's acknowledgements: a quiet grey, so they don't drown the protocol. */
+export const ACK_INDEX = MSG_COLOURS;
+export const GROUP_COLOURS = 6;
 
 let themeCache = null;
 const listeners = new Set();
@@ -97,6 +101,8 @@ export function theme() {
   const t = {};
   for (const v of THEME_VARS) t[v.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = cs.getPropertyValue(`--${v}`).trim();
   t.msg = Array.from({ length: MSG_COLOURS }, (_, i) => t[`msg${i}`]);
+  t.msg.push(t.ack); // ACK_INDEX
+  t.group = Array.from({ length: GROUP_COLOURS }, (_, i) => t[`group${i}`]);
   t.fontSize = parseFloat(getComputedStyle(document.body).fontSize) || 14;
   themeCache = t;
   return t;
@@ -124,10 +130,16 @@ export class LabelColours {
   index(label) {
     const key = labelKey(label);
     let i = this.keys.get(key);
+    if (i === undefined && key === 'ack') {
+      // The transport's acknowledgements (not the protocol's): always the same quiet colour.
+      this.keys.set(key, (i = ACK_INDEX));
+      this.onNewKey?.();
+    }
     if (i === undefined) {
       // By hash, so "ping" keeps its colour from run to run whatever arrives first;
       // probing avoids two kinds sharing a colour while there are free ones.
       const used = new Set(this.keys.values());
+      used.delete(ACK_INDEX);
       i = hash(key) % MSG_COLOURS;
       for (let k = 0; k < MSG_COLOURS && used.has(i); k++) i = (i + 1) % MSG_COLOURS;
       this.keys.set(key, i);
@@ -190,4 +202,80 @@ export function distToSegment(px, py, x1, y1, x2, y2) {
 
 export function clamp(x, lo, hi) {
   return Math.max(lo, Math.min(hi, x));
+}
+
+/** Colour of partition group g (cycles after GROUP_COLOURS; the tool caps groups well before that). */
+export const groupColour = (g, t = theme()) => t.group[((g % GROUP_COLOURS) + GROUP_COLOURS) % GROUP_COLOURS];
+
+/** Letters for partition groups: "A", "B", … (a student says "group B", not "group 1"). */
+export const groupName = (g) => String.fromCharCode(65 + (g % 26));
+
+/** "n0, n1, n4" or "n0 … n99 (100 nodes)" when long. */
+export function nodeList(ids, max = 8) {
+  if (ids.length <= max) return ids.map(nodeName).join(', ');
+  return `${ids.slice(0, max - 1).map(nodeName).join(', ')} … ${nodeName(ids[ids.length - 1])} (${ids.length} nodes)`;
+}
+
+/** Convex hull (monotone chain) of points {x, y}; for shading a partition group in the graph. */
+export function convexHull(points) {
+  const p = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
+  if (p.length < 3) return p;
+  const cross = (o, a, b) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  const lower = [];
+  for (const q of p) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], q) <= 0) lower.pop();
+    lower.push(q);
+  }
+  const upper = [];
+  for (let i = p.length - 1; i >= 0; i--) {
+    const q = p[i];
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], q) <= 0) upper.pop();
+    upper.push(q);
+  }
+  upper.pop();
+  lower.pop();
+  return lower.concat(upper);
+}
+
+/** Whether (x, y) lies inside the convex polygon `hull`, at least `inset` px from every edge. */
+export function insideConvex(hull, x, y, inset = 0) {
+  if (hull.length < 3) return false;
+  let area = 0;
+  for (let i = 0; i < hull.length; i++) {
+    const a = hull[i];
+    const b = hull[(i + 1) % hull.length];
+    area += a.x * b.y - b.x * a.y;
+  }
+  const orient = Math.sign(area) || 1;
+  for (let i = 0; i < hull.length; i++) {
+    const a = hull[i];
+    const b = hull[(i + 1) % hull.length];
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const d = (orient * ((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x))) / len;
+    if (d <= inset) return false;
+  }
+  return true;
+}
+
+/** "512 B", "12.3 kB", "1.05 MB" (decimal units, as link bandwidths are quoted). */
+export function fmtBytes(n) {
+  if (n == null || !Number.isFinite(n)) return '—';
+  const a = Math.abs(n);
+  if (a < 1000) return `${n} B`;
+  if (a < 1e6) return `${Number((n / 1e3).toPrecision(3))} kB`;
+  if (a < 1e9) return `${Number((n / 1e6).toPrecision(3))} MB`;
+  return `${Number((n / 1e9).toPrecision(3))} GB`;
+}
+
+/** `a` blended over `b` with weight f (0..1), both "#rrggbb"; an opaque tint that can overlap
+ *  itself without darkening (translucent fills add up where a stroke and a fill meet). */
+export function mixHex(a, b, f) {
+  const p = (c) => {
+    const m = /^#([0-9a-f]{6})$/i.exec(String(c).trim());
+    return m ? [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16)) : null;
+  };
+  const x = p(a);
+  const y = p(b);
+  if (!x || !y) return null;
+  return `rgb(${x.map((v, i) => Math.round(v * f + y[i] * (1 - f))).join(',')})`;
 }

@@ -59,7 +59,8 @@ export function drawNode(view, ctx, n, p, now, t, selected) {
 
 export function drawLabel(view, ctx, n, p, now, t, mode, boxed = false) {
   const fs = t.fontSize;
-  const name = nodeName(n.id);
+  // The protocol's role for this node (leader, client…), when it names one.
+  const name = n.role ? `${nodeName(n.id)} (${n.role})` : nodeName(n.id);
   const off = n.clock - now;
   const line1 = mode === 'name' ? name : `${name} · ${fmtClock(n.clock)}`;
   const offText = mode === 'full' && Math.abs(off) >= 0.5 ? ` (${fmtSigned(off)})` : '';

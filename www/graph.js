@@ -1,7 +1,8 @@
 // The node-graph view: nodes on an ellipse (small n) or a sunflower spiral (hundreds of nodes),
 // cut links, messages moving along their links by `progress`, and fading × where messages died.
-import { fitCanvas, theme, drawCross, drawArrowHead, distToSegment, clamp } from './format.js';
+import { fitCanvas, theme, drawCross, drawArrowHead, distToSegment, clamp, ACK_INDEX } from './format.js';
 import { drawNode, drawLabel } from './graph-nodes.js';
+import { drawPartition, drawDraft, drawConfiguredLinks, drawDragBox, drawQueues } from './graph-overlays.js';
 
 const CIRCLE_MAX = 32; // beyond this a ring gets too crowded: use the spiral, draw no idle links
 const LOST_FADE_MS = 2500; // real (playing) time a lost-message × stays visible
@@ -24,18 +25,24 @@ export class GraphView {
     this.selected = null;
     this.w = 0;
     this.h = 0;
+    this.tool = null; // the partition tool (partition.js), drawn while active
+    this.dragBox = null; // {x0, y0, x1, y1} while the tool's box is being dragged
+    this.isRetry = () => false; // (from, msg, sentAt) -> whether that send was a retransmission
   }
 
   reset() {
     this.lost = [];
     this.pauseStart.clear();
     this.layoutKey = '';
+    this.dragBox = null;
   }
 
   /** Feed the events of one frame (for lost marks and pause rings). */
   ingest(events, frame) {
+    // After a seek or an undo the events are the whole history: no fading × for all of it.
+    if (frame.reset) this.reset();
     for (const ev of events) {
-      if (ev.kind === 'lost') {
+      if (ev.kind === 'lost' && !frame.reset) {
         this.lost.push({ from: ev.from, to: ev.to ?? ev.node, progress: ev.progress ?? 0.5, born: this.animClock });
       } else if (ev.kind === 'pause') {
         this.pauseStart.set(ev.node, ev.t);
@@ -56,9 +63,10 @@ export class GraphView {
     if (i) this.lost.splice(0, i);
   }
 
-  layout(nodes, w, h) {
+  layout(nodes, w, h, ctx) {
     const n = nodes.length;
-    const key = `${n}:${w}x${h}:${nodes.map((x) => x.id).join(',')}`;
+    const roles = nodes.map((x) => x.role ?? '').join(',');
+    const key = `${n}:${w}x${h}:${nodes.map((x) => x.id).join(',')}:${roles}`;
     if (key === this.layoutKey) return;
     this.layoutKey = key;
     this.index = new Map(nodes.map((nd, i) => [nd.id, i]));
@@ -70,7 +78,10 @@ export class GraphView {
       // An ellipse uses the wide graph pane better than a circle; labels sit outside it.
       // Room for the labels: two lines above the top node and below the bottom one.
       const rMax = Math.min(22, fs * 1.5);
-      const labelW = Math.min(10 * fs, w * 0.2);
+      // Room beside the side nodes for their label: "n1 (server) · 12.345 s".
+      const longest = nodes.reduce((a, x) => (String(x.role ?? '').length > a.length ? String(x.role) : a), '');
+      ctx.font = `600 ${fs}px ${theme().font}`;
+      const labelW = Math.min(ctx.measureText(`n${n - 1}${longest ? ` (${longest})` : ''} · 88.888 s`).width + 8, w * 0.3);
       const ry = Math.max(20, h / 2 - rMax - 9 - 2 * 1.25 * fs - 8);
       const rx = Math.max(20, Math.min(w / 2 - rMax - labelW - 12, ry * 1.9));
       const start = n === 2 ? Math.PI : -Math.PI / 2; // two nodes: side by side
@@ -116,8 +127,9 @@ export class GraphView {
     ctx.fillRect(0, 0, w, h);
     if (!frame) return;
     const nodes = frame.nodes;
-    this.layout(nodes, w, h);
+    this.layout(nodes, w, h, ctx);
     const r = this.r;
+    drawPartition(this, ctx, frame, t);
 
     // Idle links, faint, so students see the mesh the messages travel on.
     if (this.ring && nodes.length > 1) {
@@ -132,21 +144,34 @@ export class GraphView {
       }
       ctx.stroke();
     }
-    this.drawCutLinks(ctx, frame.links, t);
+    drawConfiguredLinks(this, ctx, frame, t);
+    this.drawCutLinks(ctx, frame.links, t, frame.partition);
     if (selectedLink) this.drawLinkHighlight(ctx, selectedLink, t.select, 4);
     else if (this.hover?.kind === 'link') this.drawLinkHighlight(ctx, this.hover, t.select, 2.5);
 
     // Messages ride in a lane on the right-hand side of their direction, so a request and its
     // reply on the same link don't sit on top of each other.
     const dotR = nodes.length > CIRCLE_MAX ? clamp(r * 0.7, 1.5, 3.5) : clamp(r * 0.32, 3, 5.5);
+    // Packets of a multi-packet message are small dots queueing along the link; acks are small
+    // too; a retransmitted message is a ring, like its dashed arrow on the timeline.
+    ctx.lineWidth = 1.8;
     for (const m of frame.messages) {
       const p = this.msgPoint(m.from, m.to, m.progress);
       if (!p) continue;
-      ctx.fillStyle = this.colours.colour(m.label, t);
+      const colour = this.colours.colour(m.label, t);
+      const small = m.packets > 1 || this.colours.index(m.label) === ACK_INDEX;
+      const rr = small ? Math.max(1.8, dotR * 0.6) : dotR;
       ctx.beginPath();
-      ctx.arc(p.x, p.y, dotR, 0, Math.PI * 2);
-      ctx.fill();
+      ctx.arc(p.x, p.y, rr, 0, Math.PI * 2);
+      if (this.isRetry(m.from, m.id, m.sentAt)) {
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = colour;
+        ctx.fill();
+      }
     }
+    drawQueues(this, ctx, frame, t);
     // Lost messages: a × where they died, fading out.
     ctx.lineWidth = 2;
     for (const l of this.lost) {
@@ -161,6 +186,7 @@ export class GraphView {
     ctx.globalAlpha = 1;
 
     for (let i = 0; i < nodes.length; i++) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
+    drawDraft(this, ctx, frame, this.tool, t);
     if (this.labelMode !== 'none') {
       for (let i = 0; i < nodes.length; i++) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, this.labelMode);
     } else {
@@ -175,6 +201,7 @@ export class GraphView {
       ctx.textBaseline = 'bottom';
       ctx.fillText(`${nodes.length} nodes · links drawn only when cut · hover for details`, 10, h - 8);
     }
+    drawDragBox(ctx, this.dragBox, t);
   }
 
   msgPoint(from, to, progress) {
@@ -194,10 +221,29 @@ export class GraphView {
     return { x: a.x + dx * p - (dy / len) * lane, y: a.y + dy * p + (dx / len) * lane };
   }
 
-  drawCutLinks(ctx, links, t) {
+  drawCutLinks(ctx, links, t, partition) {
     const byPair = new Map();
+    const across = (l) => Array.isArray(partition) && (partition[l.from] ?? 0) !== (partition[l.to] ?? 0);
+    // Links the partition cut: one faint dashed line each (the shading says why); a × on every
+    // one of them would bury the picture.
+    ctx.save();
+    ctx.strokeStyle = t.cut;
+    ctx.globalAlpha = 0.35;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([3, 5]);
+    ctx.beginPath();
     for (const l of links) {
-      if (l.up !== false) continue;
+      if (l.up !== false || !across(l) || l.from > l.to) continue;
+      const pa = this.posOf(l.from);
+      const pb = this.posOf(l.to);
+      if (!pa || !pb) continue;
+      ctx.moveTo(pa.x, pa.y);
+      ctx.lineTo(pb.x, pb.y);
+    }
+    ctx.stroke();
+    ctx.restore();
+    for (const l of links) {
+      if (l.up !== false || across(l)) continue;
       const k = l.from < l.to ? `${l.from}|${l.to}` : `${l.to}|${l.from}`;
       const e = byPair.get(k) ?? { a: Math.min(l.from, l.to), b: Math.max(l.from, l.to), dirs: [] };
       e.dirs.push([l.from, l.to]);

@@ -1,6 +1,8 @@
 // Mouse and touch on the two canvases: hover tooltips, clicks that open the node and link
-// menus, and the timeline's wheel zoom, shift+wheel row scroll and drag to look back.
-import { nodeName, fmtValue } from './format.js';
+// menus (or, with the partition tool on, put nodes into groups, by click or by dragging a box),
+// and the timeline's wheel zoom, shift+wheel row scroll and drag to look back.
+import { nodeName, fmtValue, fmtDuration } from './format.js';
+import { nodesInBox } from './graph-overlays.js';
 import { eventRows, nodeRows, messageRows } from './describe.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,27 +17,76 @@ function localXY(canvas, e) {
   return { x: e.clientX - r.left, y: e.clientY - r.top };
 }
 
+function linkRows(app, a, b) {
+  const ab = app.linkInfo(a, b);
+  const ba = app.linkInfo(b, a);
+  if (!ab || !ba) return [['click', 'cut, heal or change it']];
+  const desc = (i) => `${i.up ? 'up' : 'cut'} · ${i.kind} · ${fmtDuration(i.latencyMs)}${i.spreadMs ? ` + ${i.latency} ${fmtDuration(i.spreadMs)}` : ''}`
+    + `${i.loss ? ` · loss ${fmtValue(i.loss)}` : ''}${i.duplicate ? ` · dup ${fmtValue(i.duplicate)}` : ''}${i.corrupt ? ` · corrupt ${fmtValue(i.corrupt)}` : ''}`
+    + `${i.bandwidthKbps ? ` · ${fmtValue(i.bandwidthKbps)} kB/s` : ''}${i.fifo ? ' · FIFO' : ''}`;
+  return [[`${nodeName(a)} → ${nodeName(b)}`, desc(ab)], [`${nodeName(b)} → ${nodeName(a)}`, desc(ba)], ['click', 'cut, heal or change it']];
+}
+
 function bindGraph({ app, graph, controls, menus }) {
   const c = graph.canvas;
+  let box = null; // the partition tool's drag box, in canvas pixels
+  let linkTip = null; // the link whose tooltip is shown: linkInfo() only when the hover moves to another link
+  c.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || !app.partitionTool.active) return;
+    const { x, y } = localXY(c, e);
+    box = { x0: x, y0: y, x1: x, y1: y };
+    c.setPointerCapture(e.pointerId);
+  });
   c.addEventListener('pointermove', (e) => {
     const { x, y } = localXY(c, e);
+    if (box) {
+      box.x1 = x;
+      box.y1 = y;
+      graph.dragBox = Math.hypot(box.x1 - box.x0, box.y1 - box.y0) > 5 ? box : null;
+      controls.hideTooltip();
+      return;
+    }
+    const tool = app.partitionTool.active;
     const hit = graph.hitTest(x, y, app.frame);
-    graph.hover = hit;
-    c.style.cursor = hit && hit.kind !== 'msg' ? 'pointer' : 'default';
+    graph.hover = tool && hit?.kind !== 'node' ? null : hit;
+    c.style.cursor = tool ? (hit?.kind === 'node' ? 'copy' : 'crosshair') : hit && hit.kind !== 'msg' ? 'pointer' : 'default';
+    if (hit?.kind !== 'link') linkTip = null;
     if (hit?.kind === 'node') {
       const nd = app.frame.nodes.find((n) => n.id === hit.id);
-      if (nd) controls.showTooltip(`${nodeName(nd.id)} — click for actions`, nodeRows(nd, app.frame.now), e.clientX, e.clientY);
+      const title = tool ? `${nodeName(hit.id)} — click to put it in the chosen group` : `${nodeName(hit.id)} — click for actions`;
+      if (nd) controls.showTooltip(title, nodeRows(nd, app.frame.now), e.clientX, e.clientY);
+    } else if (tool) {
+      controls.hideTooltip();
     } else if (hit?.kind === 'msg') {
       controls.showTooltip(`message ${fmtValue(hit.msg.label)}`, messageRows(hit.msg), e.clientX, e.clientY);
     } else if (hit?.kind === 'link') {
-      controls.showTooltip(`link ${nodeName(hit.a)} ↔ ${nodeName(hit.b)}`, [['click', 'cut or heal it']], e.clientX, e.clientY);
+      const key = `${hit.a}|${hit.b}|${app.frame.now}`;
+      if (linkTip?.key !== key) linkTip = { key, rows: linkRows(app, hit.a, hit.b) };
+      controls.showTooltip(`link ${nodeName(hit.a)} ↔ ${nodeName(hit.b)}`, linkTip.rows, e.clientX, e.clientY);
     } else controls.hideTooltip();
   });
   c.addEventListener('pointerleave', () => {
     graph.hover = null;
+    linkTip = null;
     controls.hideTooltip();
   });
+  c.addEventListener('pointerup', (e) => {
+    if (!box) return;
+    const b = box;
+    box = null;
+    graph.dragBox = null;
+    if (Math.hypot(b.x1 - b.x0, b.y1 - b.y0) > 5) app.partitionTool.assign(nodesInBox(graph, app.frame, b));
+    else {
+      const hit = graph.hitTest(b.x0, b.y0, app.frame);
+      if (hit?.kind === 'node') app.partitionTool.assign([hit.id]);
+    }
+  });
+  c.addEventListener('pointercancel', () => {
+    box = null;
+    graph.dragBox = null;
+  });
   c.addEventListener('click', (e) => {
+    if (app.partitionTool.active) return; // handled on pointerup
     const { x, y } = localXY(c, e);
     const hit = graph.hitTest(x, y, app.frame);
     controls.hideTooltip();

@@ -1,7 +1,12 @@
 // Boot, the animation loop and the wiring between the simulator (wasm) and the views.
 // Per animation frame: advance(elapsed × speed), exactly one frame(), draw both views.
-import { Controls, defaults, parseSeed } from './controls.js';
+import { Controls } from './controls.js';
 import { Menus } from './menus.js';
+import { ParamsPanel, defaults } from './params.js';
+import { Narration } from './narration.js';
+import { PlotsPanel } from './plots.js';
+import { PartitionTool } from './partition.js';
+import { readUrl, writeUrl } from './url.js';
 import { GraphView } from './graph.js';
 import { TimelineView } from './timeline.js';
 import { TraceBuffer } from './trace.js';
@@ -10,7 +15,8 @@ import { bindPointer } from './input.js';
 import { Legend } from './legend.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
-const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift'];
+const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
+  'setLink', 'setFaultModel', 'partition', 'healPartition'];
 const $ = (id) => document.getElementById(id);
 
 let Simulation = null;
@@ -38,6 +44,19 @@ const timeline = new TimelineView($('timeline'), trace, colours);
 const controls = new Controls(app);
 const menus = new Menus(app, $('menu'));
 const legend = new Legend(colours);
+const narration = new Narration();
+const plots = new PlotsPanel($('plots'), {
+  showTooltip: (...a) => controls.showTooltip(...a),
+  hideTooltip: () => controls.hideTooltip(),
+});
+const partitionTool = new PartitionTool(app);
+app.partitionTool = partitionTool;
+graph.tool = partitionTool;
+graph.isRetry = (from, msg, sentAt) => trace.isRetry(from, msg, sentAt);
+const params = new ParamsPanel({
+  onApply: (id, values) => app.applyScenario(id, values),
+  onError: (msg) => controls.toast(msg, 'error'),
+});
 
 // ---------------------------------------------------------------- errors
 
@@ -67,28 +86,30 @@ function die(e) {
   );
 }
 
-/** Run a call into the simulator; bad input becomes a message on the page, a panic stops it. */
-function guard(f) {
+/** Run a call into the simulator; bad input becomes a message on the page (a toast, unless
+ *  `quiet`: the caller shows it next to the field), a panic stops it. */
+function guard(f, quiet = false) {
   if (app.dead) return { ok: false };
   try {
     return { ok: true, value: f() };
   } catch (e) {
     if (isPanic(e)) die(e);
-    else controls.toast(e?.message ?? String(e), 'error');
-    return { ok: false, error: e };
+    else if (!quiet) controls.toast(e?.message ?? String(e), 'error');
+    return { ok: false, error: e, message: e?.message ?? String(e) };
   }
 }
 app.error = (message) => controls.toast(message, 'error');
 
 // ---------------------------------------------------------------- simulation lifecycle
 
-function createSim(scenarioId, seed, params) {
-  const r = guard(() => new Simulation(scenarioId, seed, params));
-  if (!r.ok) return false;
+/** A new simulation; returns null, or the simulator's message when it refused. */
+function createSim(scenarioId, seed, values) {
+  const r = guard(() => new Simulation(scenarioId, seed, values));
+  if (!r.ok) return r.message ?? 'refused';
   const old = app.sim;
   const prevScenario = app.scenarioId;
   app.sim = r.value;
-  Object.assign(app, { scenarioId, seed, params: { ...params }, frame: null, selected: null, selectedLink: null });
+  Object.assign(app, { scenarioId, seed, params: { ...values }, frame: null, selected: null, selectedLink: null });
   try {
     old?.free?.();
   } catch {
@@ -101,21 +122,31 @@ function createSim(scenarioId, seed, params) {
   if (scenarioId !== prevScenario) colours.reset();
   menus.close();
   controls.hideTooltip();
-  controls.showScenario(scenarioId, params);
+  const spec = app.scenarios.find((s) => s.id === scenarioId);
+  if (scenarioId !== prevScenario) {
+    narration.show(spec);
+    plots.configure(spec);
+  } else plots.reset();
+  params.build(spec, values);
+  controls.setScenario(scenarioId);
   controls.setSeed(seed);
   controls.status('');
-  writeUrl();
-  return true;
+  writeUrl(app);
+  return null;
 }
 
 app.randomSeed = () => {
   const r = Simulation?.randomSeed ? guard(() => Simulation.randomSeed()) : { ok: false };
   return r.ok ? r.value : Math.floor(Math.random() * 2 ** 32);
 };
-app.applyScenario = (id, params) => createSim(id, app.seed, params);
+app.applyScenario = (id, values) => createSim(id, app.seed, values);
+app.changeScenario = (id) => {
+  const spec = app.scenarios.find((s) => s.id === id);
+  if (spec) createSim(id, app.seed, defaults(spec));
+};
 app.setSeed = (seed) => createSim(app.scenarioId, seed, app.params);
 app.reset = () => {
-  if (createSim(app.scenarioId, app.seed, app.params)) controls.status('Reset: same scenario, parameters and seed.');
+  if (!createSim(app.scenarioId, app.seed, app.params)) controls.status('Reset: same scenario, parameters and seed.');
 };
 
 app.play = () => {
@@ -151,16 +182,41 @@ function describeAction(method, args) {
     case 'healLink': return `healed ${nodeName(a)} ${oneWay ? '→' : '↔'} ${nodeName(b)}`;
     case 'skewClock': return `stepped ${nodeName(a)}'s clock by ${fmtSigned(b)}`;
     case 'setDrift': return `set ${nodeName(a)}'s drift to ${fmtValue(b)} ppm`;
+    case 'setLink': return `changed ${nodeName(a)} ${args[3] ? '→' : '↔'} ${nodeName(b)}: ${Object.entries(args[2] ?? {}).map(([k, v]) => `${k} ${fmtValue(v)}`).join(', ')}`;
+    case 'setFaultModel': return `${nodeName(a)} now fails as ${b}`;
+    case 'partition': return `partitioned the network into ${a.length + (a.flat().length < (app.frame?.nodes.length ?? 0) ? 1 : 0)} groups`;
+    case 'healPartition': return 'healed the partition';
     default: return method;
   }
 }
 
-/** Apply a user action now; it goes into the simulator's action log. */
-app.act = (method, ...args) => {
+function runAction(method, args, quiet) {
   if (!ACTIONS.includes(method)) throw new Error(`unknown action ${method}`);
-  const r = guard(() => app.sim[method](...args));
+  const r = guard(() => app.sim[method](...args), quiet);
   if (r.ok) controls.status(`t = ${fmtClock(guard(() => app.sim.now()).value)}: ${describeAction(method, args)}.`);
-  return r.ok;
+  return r;
+}
+/** Apply a user action now; it goes into the simulator's action log. */
+app.act = (method, ...args) => runAction(method, args, false).ok;
+/** The same, for forms that show a refusal next to their fields: null, or the message. */
+app.tryAct = (method, ...args) => {
+  const r = runAction(method, args, true);
+  return r.ok ? null : r.message ?? 'refused';
+};
+app.linkInfo = (a, b) => guard(() => app.sim.linkInfo(a, b), true).value ?? null;
+app.healPartition = () => app.act('healPartition');
+app.togglePartitionTool = () => {
+  if (partitionTool.active) return menus.close();
+  if (!app.frame) return;
+  partitionTool.start(app.frame);
+  const r = graph.canvas.getBoundingClientRect();
+  menus.openPartition(partitionTool, { x: r.left + 40, y: r.top + 40 });
+  controls.setPartitionTool(true, app.frame.partition);
+  controls.status('Partition tool: choose a group, then click nodes or drag a box around them.');
+};
+app.onPartitionToolClosed = () => {
+  controls.setPartitionTool(false, app.frame?.partition);
+  if ($('status').textContent.startsWith('Partition tool:')) controls.status('');
 };
 app.inspect = (id) => guard(() => app.sim.inspectNode(id)).value;
 app.closeMenus = () => menus.close();
@@ -209,6 +265,7 @@ function tick(ts) {
       app.frame = r.value;
       trace.ingest(r.value);
       graph.ingest(r.value.events, r.value);
+      plots.ingest(r.value);
     }
     render(real);
   } catch (e) {
@@ -221,14 +278,28 @@ function tick(ts) {
   requestAnimationFrame(tick);
 }
 
+/** Few nodes need little timeline height: give the graph and the plots more of the screen. */
+let splitFor = -1;
+function setSplit(n) {
+  const few = n <= 3;
+  if (few === splitFor) return;
+  splitFor = few;
+  document.querySelector('.views').classList.toggle('few-nodes', few);
+}
+
 function render(real) {
   if (app.playing) graph.tick(real);
   const f = app.frame;
   graph.draw(f, { selected: app.selected, selectedLink: app.selectedLink });
   timeline.draw(f, { selected: app.selected });
   if (f) {
+    setSplit(f.nodes.length);
     controls.setNow(f.now);
     controls.setStats(f.stats, f.messages.length);
+    controls.setPartitionTool(partitionTool.active, f.partition);
+    narration.updateVerdicts(f.verdicts);
+    narration.updateTiming(f.timing, f.now);
+    plots.draw(f);
   }
   legend.updateMessageLegend();
   menus.refresh();
@@ -236,44 +307,6 @@ function render(real) {
     firstDraw = false;
     window.dsviz.ready = true;
     document.body.dataset.ready = 'true';
-  }
-}
-
-// ---------------------------------------------------------------- URL (shareable starting point)
-
-function readUrl(scenarios) {
-  const q = new URLSearchParams(location.search);
-  const spec = scenarios.find((s) => s.id === q.get('scenario')) ?? scenarios[0];
-  const params = defaults(spec);
-  for (const p of spec.params ?? []) {
-    const v = q.get(`p.${p.name}`);
-    if (v !== null) params[p.name] = p.choices ? v : Number(v);
-  }
-  let seed = 1;
-  try {
-    if (q.has('seed')) seed = parseSeed(q.get('seed'));
-  } catch {
-    /* a malformed seed in a link: start with the default one */
-  }
-  const speed = Number(q.get('speed'));
-  const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  const play = q.has('paused') || q.get('play') === '0' ? false : q.get('play') === '1' || !reduced;
-  return { spec, params, seed, speed: speed > 0 ? speed : 1, play };
-}
-
-function writeUrl() {
-  const q = new URLSearchParams(location.search);
-  q.set('scenario', app.scenarioId);
-  q.set('seed', String(app.seed));
-  const spec = app.scenarios.find((s) => s.id === app.scenarioId);
-  for (const p of spec?.params ?? []) {
-    if (app.params[p.name] !== p.default) q.set(`p.${p.name}`, String(app.params[p.name]));
-    else q.delete(`p.${p.name}`);
-  }
-  try {
-    history.replaceState(null, '', `${location.pathname}?${q}`);
-  } catch {
-    /* file:// or sandboxed iframes may refuse; the page works without it */
   }
 }
 
@@ -295,9 +328,9 @@ async function boot() {
     reset: () => app.reset(),
     setSpeed: (x) => app.setSpeed(x),
     setSeed: (s) => app.setSeed(s),
-    setScenario: (id, params) => {
+    setScenario: (id, values) => {
       const spec = app.scenarios.find((s) => s.id === id);
-      return createSim(id, app.seed, { ...(spec ? defaults(spec) : {}), ...params });
+      return !createSim(id, app.seed, { ...(spec ? defaults(spec) : {}), ...values });
     },
     selectNode: (id) => app.selectNode(id),
     selectLink: (a, b) => app.selectLink(a, b),
@@ -309,9 +342,14 @@ async function boot() {
       const r = graph.canvas.getBoundingClientRect();
       return { x: r.left + window.scrollX + p.x, y: r.top + window.scrollY + p.y };
     },
+    linkInfo: (a, b) => app.linkInfo(a, b),
+    togglePartitionTool: () => app.togglePartitionTool(),
     graph,
     timeline,
     trace,
+    plots,
+    partitionTool,
+    params,
   };
   bindPointer({ app, graph, timeline, controls, menus });
   let mod;
@@ -334,11 +372,11 @@ async function boot() {
   }
   app.scenarios = list.value;
   const start = readUrl(app.scenarios);
-  controls.setScenarios(app.scenarios, start.spec.id, start.params);
+  controls.setScenarios(app.scenarios, start.spec.id);
   app.setSpeed(start.speed);
-  if (!createSim(start.spec.id, start.seed, start.params)) {
+  if (createSim(start.spec.id, start.seed, start.params)) {
     // A bad parameter in the URL must not leave a dead page: fall back to the defaults.
-    if (!createSim(start.spec.id, start.seed, defaults(start.spec))) return;
+    if (createSim(start.spec.id, start.seed, defaults(start.spec))) return;
   }
   if (start.play) app.play();
   else app.pause();

@@ -44,10 +44,15 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (!p) m.set(i, (p = new Path2D()));
     return p;
   };
+  const retryArrows = new Map(); // retransmissions: dashed
+  const dupArrows = new Map(); // duplicates the transport threw away: faint
+  const packetPaths = new Map(); // packets of a large message, in its colour
   const lostX = new Path2D();
   const marks = {
     tick: new Path2D(), crash: new Path2D(), crashDisc: new Path2D(), recover: new Path2D(), pause: new Path2D(),
     clock: new Path2D(), cut: new Path2D(), heal: new Path2D(), cutDots: new Path2D(), healDots: new Path2D(), note: new Path2D(), other: new Path2D(),
+    corruptX: new Path2D(), corrupt: new Path2D(), discard: new Path2D(), packets: new Path2D(), packetDots: new Path2D(),
+    random: new Path2D(), linkSet: new Path2D(), linkSetEnds: new Path2D(), fault: new Path2D(), metric: new Path2D(),
   };
   const labels = [];
   const hit = (h) => {
@@ -60,7 +65,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   for (let k = trace.indexAt(g.start); k < ev.length; k++) {
     const e = ev[k];
     const inWindow = e.t <= g.end;
-    if (e.kind === 'deliver' || e.kind === 'lost') {
+    if (e.kind === 'deliver' || e.kind === 'lost' || e.kind === 'discard' || e.kind === 'packet') {
       const from = e.from;
       const to = e.kind === 'lost' ? e.to ?? e.node : e.node;
       const sentAt = e.sentAt ?? e.t;
@@ -73,15 +78,47 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
       if (!visible(y1) && !visible(y2) && (y1 < yTop) === (y2 < yTop)) continue;
       const x1 = g.x(sentAt);
       const x2 = g.x(e.t);
+      if (e.kind === 'packet') {
+        // One packet of a large message: a thin line, so packets queueing behind each other
+        // show as a sheaf of parallel lines that starts later and later.
+        const label = trace.labelOf?.(from, e.msg);
+        const pp = label === undefined ? marks.packets : pathFor(packetPaths, colours.index(label));
+        pp.moveTo(x1, y1);
+        pp.lineTo(x2, y2);
+        marks.packetDots.moveTo(x2 + 1.6, y2);
+        marks.packetDots.arc(x2, y2, 1.6, 0, Math.PI * 2);
+        hit({ kind: 'seg', x1, y1, x2, y2, ev: e });
+        continue;
+      }
       const ci = colours.index(e.label);
-      const p = pathFor(arrows, ci);
+      const retry = trace.isRetry?.(from, e.msg, sentAt);
+      const p = pathFor(e.kind === 'discard' ? dupArrows : retry ? retryArrows : arrows, ci);
       p.moveTo(x1, y1);
       p.lineTo(x2, y2);
-      if (e.kind === 'lost') drawCross(lostX, x2, y2, s + 1);
-      else if (g.rowH >= 10) drawArrowHead(p, x1, y1, x2, y2, head);
+      if (e.kind === 'lost') drawCross(e.reason === 'corrupted' ? marks.corruptX : lostX, x2, y2, s + 1);
+      else if (e.kind === 'discard') {
+        // Arrived, and thrown away as a duplicate: an empty circle with a slash.
+        const dr = s + 0.5;
+        marks.discard.moveTo(x2 + dr, y2);
+        marks.discard.arc(x2, y2, dr, 0, Math.PI * 2);
+        marks.discard.moveTo(x2 - dr * 0.7, y2 + dr * 0.7);
+        marks.discard.lineTo(x2 + dr * 0.7, y2 - dr * 0.7);
+      } else {
+        if (g.rowH >= 10) drawArrowHead(p, x1, y1, x2, y2, head);
+        if (e.corrupt) {
+          // Damaged but handed over: a diamond outline where it landed (big enough to ring the
+          // note the protocol usually writes about the garbled message at the same spot).
+          const d = s + 4;
+          marks.corrupt.moveTo(x2, y2 - d);
+          marks.corrupt.lineTo(x2 + d, y2);
+          marks.corrupt.lineTo(x2, y2 + d);
+          marks.corrupt.lineTo(x2 - d, y2);
+          marks.corrupt.closePath();
+        }
+      }
       pathFor(dots, ci).moveTo(x1 + 2.2, y1);
       pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
-      hit({ kind: 'seg', x1, y1, x2, y2, ev: e });
+      hit({ kind: 'seg', x1, y1, x2, y2, ev: retry ? { ...e, retransmission: true } : e });
       continue;
     }
     if (!inWindow) continue;
@@ -90,7 +127,26 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     const x = g.x(e.t);
     switch (e.kind) {
       case 'send':
-        continue; // drawn as the start of its arrow
+      case 'partition':
+      case 'partition-heal':
+        continue; // a send is the start of its arrow; partitions span every row (timeline-bands.js)
+      case 'metric':
+        // A measurement the plots draw: only a small dot under the node's line here.
+        marks.metric.moveTo(x + 1.8, y + s + 2);
+        marks.metric.arc(x, y + s + 2, 1.8, 0, Math.PI * 2);
+        break;
+      case 'link-set': {
+        const y2 = g.y(e.to) ?? y;
+        marks.linkSet.moveTo(x, y);
+        marks.linkSet.lineTo(x, y2);
+        for (const yy of e.oneWay ? [y] : [y, y2]) marks.linkSetEnds.rect(x - 3, yy - 3, 6, 6);
+        if (e.oneWay && y2 !== y) drawArrowHead(marks.linkSet, x, y, x, y2, 7);
+        break;
+      }
+      case 'fault-model':
+        marks.fault.rect(x - s, y - s, 2 * s, 2 * s);
+        labels.push([x + s + 2, y - s, e.model, 'fault']);
+        break;
       case 'timer':
         if (!drawTicks) continue;
         marks.tick.moveTo(x, y - s);
@@ -102,9 +158,18 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
         marks.crashDisc.moveTo(x + cr, y);
         marks.crashDisc.arc(x, y, cr, 0, Math.PI * 2);
         drawCross(marks.crash, x, y, cr * 0.5);
+        if (e.random) {
+          // Drawn from MTBF, not by a hand: a dotted ring round it.
+          marks.random.moveTo(x + cr + 3.5, y);
+          marks.random.arc(x, y, cr + 3.5, 0, Math.PI * 2);
+        }
         break;
       }
       case 'recover':
+        if (e.random) {
+          marks.random.moveTo(x + s + 4.5, y);
+          marks.random.arc(x, y, s + 4.5, 0, Math.PI * 2);
+        }
         marks.recover.moveTo(x, y - s - 1);
         marks.recover.lineTo(x + s + 1, y + s);
         marks.recover.lineTo(x - s - 1, y + s);
@@ -202,7 +267,33 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     ctx.strokeStyle = t.msg[ci];
     ctx.stroke(p);
   }
-  ctx.setLineDash([5, 4]);
+  ctx.setLineDash([6, 4]);
+  for (const [ci, p] of retryArrows) {
+    ctx.strokeStyle = t.msg[ci];
+    ctx.stroke(p);
+  }
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 0.45;
+  for (const [ci, p] of dupArrows) {
+    ctx.strokeStyle = t.msg[ci];
+    ctx.stroke(p);
+  }
+  // Packets: thin and faint, so that thousands of them read as a band whose slanted edge is
+  // the queue draining at the link's bandwidth, not as a solid block.
+  ctx.globalAlpha = 0.3;
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = t.muted;
+  ctx.stroke(marks.packets);
+  for (const [ci, p] of packetPaths) {
+    ctx.strokeStyle = t.msg[ci];
+    ctx.stroke(p);
+  }
+  ctx.globalAlpha = 0.6;
+  ctx.fillStyle = t.muted;
+  ctx.fill(marks.packetDots);
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
+  ctx.setLineDash([2, 4]);
   for (const [ci, p] of inflight) {
     ctx.strokeStyle = t.msg[ci];
     ctx.stroke(p);
@@ -215,6 +306,13 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.lineWidth = 2;
   ctx.strokeStyle = t.crash;
   ctx.stroke(lostX);
+  ctx.strokeStyle = t.corrupt;
+  ctx.stroke(marks.corruptX);
+  ctx.lineWidth = 1.5;
+  ctx.fillStyle = t.panel;
+  ctx.strokeStyle = t.muted;
+  ctx.fill(marks.discard);
+  ctx.stroke(marks.discard);
 
   ctx.lineWidth = 1;
   ctx.strokeStyle = t.muted;
@@ -249,6 +347,22 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.stroke(marks.healDots);
   ctx.fillStyle = t.accent;
   ctx.fill(marks.note);
+  ctx.fill(marks.metric);
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([2, 2]);
+  ctx.strokeStyle = t.crash;
+  ctx.stroke(marks.random);
+  ctx.setLineDash([]);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = t.configured;
+  ctx.stroke(marks.linkSet);
+  ctx.fillStyle = t.configured;
+  ctx.fill(marks.linkSetEnds);
+  ctx.fillStyle = t.byz;
+  ctx.fill(marks.fault);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = t.corrupt;
+  ctx.stroke(marks.corrupt);
   ctx.fillStyle = t.muted;
   ctx.fill(marks.other);
   ctx.lineCap = 'butt';
@@ -279,6 +393,9 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     ctx.fillStyle = t.clock;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'bottom';
-    for (const [x, y, text] of labels) ctx.fillText(text, x, y);
+    for (const [x, y, text, kind] of labels) {
+      ctx.fillStyle = kind === 'fault' ? t.byz : t.clock;
+      ctx.fillText(text, x, y);
+    }
   }
 }

@@ -2,6 +2,7 @@
 // messages as arrows from send to delivery, faults as marks on the node's line.
 import { fitCanvas, theme, nodeName, fmtDuration, fmtTick, clamp } from './format.js';
 import { drawMarks, pausePattern, hitKey } from './timeline-marks.js';
+import { drawGstBackground, drawGstLine, drawPartitions } from './timeline-bands.js';
 
 const MIN_ROW = 6; // px; below this rows scroll instead of shrinking
 const MAX_ROW = 110;
@@ -43,7 +44,9 @@ export class TimelineView {
     const t = theme();
     const fs = t.fontSize;
     const n = frame.nodes.length;
-    const gutter = Math.round(fs * 5.2);
+    // Wide enough for "n12" and the longest role the protocol names (leader, client…).
+    const roleW = this.roleWidth(frame, t);
+    const gutter = Math.round(Math.max(fs * 5.2, Math.min(fs * 11, roleW + fs * 2.6)));
     const axisH = Math.round(fs * 1.9);
     const plotL = gutter;
     const plotR = w - 14;
@@ -68,6 +71,16 @@ export class TimelineView {
         return i === undefined ? null : y0 + (i - this.rowScroll) * rowH + rowH / 2;
       },
     };
+  }
+
+  roleWidth(frame, t) {
+    const key = frame.nodes.map((n) => n.role ?? '').join('|');
+    if (key === this.roleKey) return this.roleW;
+    this.roleKey = key;
+    const ctx = this.canvas.getContext('2d');
+    ctx.font = `${t.fontSize * 0.78}px ${t.font}`;
+    this.roleW = Math.max(0, ...frame.nodes.map((n) => (n.role ? ctx.measureText(String(n.role)).width : 0)));
+    return this.roleW;
   }
 
   draw(frame, { selected = null } = {}) {
@@ -96,6 +109,7 @@ export class TimelineView {
       ctx.globalAlpha = 1;
     }
     this.drawGrid(ctx, g, t);
+    drawGstBackground(ctx, g, t, frame);
     if (this.trace.dropped > 0 && g.start < this.trace.oldestT) {
       // Older than our buffer: say so instead of drawing a misleadingly empty past.
       const x1 = Math.min(g.x(this.trace.oldestT), g.plotR);
@@ -153,7 +167,9 @@ export class TimelineView {
       }
     }
 
+    drawPartitions(ctx, g, t, frame, this.trace, this.hits, firstRow, lastRow);
     drawMarks(ctx, g, t, frame, this.trace, this.colours, this.hits, hitKey(this.hover?.ev));
+    drawGstLine(ctx, g, t, frame, this.hits);
 
     // "Now": where the live edge of the run is.
     const xn = g.x(frame.now);
@@ -260,13 +276,23 @@ export class TimelineView {
       if (i % every !== 0 && !sel) continue;
       ctx.fillStyle = sel ? t.select : nd.status === 'crashed' ? t.crash : nd.status === 'paused' ? t.pause : t.fg;
       const name = nodeName(nd.id);
-      ctx.fillText(name, g.gutter - 10, y);
+      // With a role and room for two lines: the name above, the role under it.
+      const twoLines = nd.role && g.rowH >= labelFs * 2.3;
+      ctx.font = `600 ${labelFs}px ${t.font}`;
+      ctx.fillText(name, g.gutter - 10, twoLines ? y - labelFs * 0.5 : y);
+      if (twoLines) {
+        ctx.font = `${labelFs * 0.78}px ${t.font}`;
+        ctx.fillStyle = t.muted;
+        ctx.fillText(String(nd.role), g.gutter - 10, y + labelFs * 0.6);
+        ctx.font = `600 ${labelFs}px ${t.font}`;
+      }
       if (g.rowH >= 12) {
         // Status dot before the name: the same colours as the graph.
         const dx = g.gutter - 10 - ctx.measureText(name).width - 9;
+        const dy = twoLines ? y - labelFs * 0.5 : y;
         ctx.fillStyle = nd.status === 'crashed' ? t.crash : nd.status === 'paused' ? t.pause : t.recover;
         ctx.beginPath();
-        ctx.arc(Math.max(6, dx), y, Math.min(3.5, g.rowH / 4), 0, Math.PI * 2);
+        ctx.arc(Math.max(6, dx), dy, Math.min(3.5, g.rowH / 4), 0, Math.PI * 2);
         ctx.fill();
       }
     }

@@ -1,9 +1,15 @@
 // The browser's bounded memory of recent trace events, built only from frame().events.
 // The timeline draws from it; crashed and paused intervals are kept beside it so a long
 // crash stays grey even after the event that started it has scrolled out of the buffer.
+// Partitions are kept the same way, and the sends that were retransmissions are remembered so
+// their arrows (which start from deliver / lost / discard events) can be drawn dashed.
 
 export const MAX_EVENTS = 50_000;
 const SLACK = 5_000; // trim in chunks: splicing a 50k array every frame would be wasteful
+const MAX_RETRIES = 20_000;
+
+/** Identity of one send attempt: a retransmission reuses its message id, at a later time. */
+export const sendKey = (from, msg, sentAt) => `${from}:${msg}:${sentAt}`;
 
 export class TraceBuffer {
   constructor(max = MAX_EVENTS) {
@@ -19,9 +25,22 @@ export class TraceBuffer {
     this.oldestT = 0; // earliest time we still hold events for
     this.crashed = new Map(); // id -> [{start, end|null}]
     this.paused = new Map(); // id -> [{start, end|null, until}]
+    this.partitions = []; // [{start, end|null, groups}]
+    this.retries = new Set(); // sendKey of every retransmission still remembered
+    this.labels = new Map(); // "from:msg" -> label, for messages sent as several packets
+  }
+
+  labelOf(from, msg) {
+    return this.labels.get(`${from}:${msg}`);
+  }
+
+  isRetry(from, msg, sentAt) {
+    return this.retries.size > 0 && this.retries.has(sendKey(from, msg, sentAt));
   }
 
   ingest(frame) {
+    // After a seek or an undo the frame carries the history up to now: start again from it.
+    if (frame.reset) this.reset();
     for (const ev of frame.events ?? []) {
       this.events.push(ev);
       this.track(ev);
@@ -39,6 +58,10 @@ export class TraceBuffer {
       if (n.status === 'paused' && !p) push(this.paused, n.id, { start: frame.now, end: null, until: n.pausedUntil });
       if (n.status !== 'paused' && p) p.end = Math.min(frame.now, p.until ?? frame.now);
     }
+    const part = this.partitions[this.partitions.length - 1];
+    const openPart = part && part.end === null ? part : null;
+    if (Array.isArray(frame.partition) && !openPart) this.partitions.push({ start: frame.now, end: null, groups: frame.partition });
+    if (!Array.isArray(frame.partition) && openPart) openPart.end = frame.now;
     if (this.events.length > this.max + SLACK) this.trim();
   }
 
@@ -66,6 +89,24 @@ export class TraceBuffer {
         if (p) p.end = ev.t;
         break;
       }
+      case 'send':
+        // Packets don't carry their message's label; remember it for messages split into packets.
+        if (ev.packets > 1) {
+          this.labels.set(`${ev.node}:${ev.msg}`, ev.label);
+          if (this.labels.size > MAX_RETRIES) this.labels.delete(this.labels.keys().next().value);
+        }
+        if (ev.attempt > 0) {
+          this.retries.add(sendKey(ev.node, ev.msg, ev.t));
+          if (this.retries.size > MAX_RETRIES) this.retries.delete(this.retries.values().next().value);
+        }
+        break;
+      case 'partition':
+      case 'partition-heal': {
+        const last = this.partitions[this.partitions.length - 1];
+        if (last && last.end === null) last.end = ev.t;
+        if (ev.kind === 'partition') this.partitions.push({ start: ev.t, end: null, groups: ev.groups });
+        break;
+      }
       default:
     }
   }
@@ -75,6 +116,7 @@ export class TraceBuffer {
     this.events.splice(0, drop);
     this.dropped += drop;
     this.oldestT = this.events.length ? this.events[0].t : this.oldestT;
+    this.partitions = this.partitions.filter((iv) => iv.end === null || iv.end >= this.oldestT);
     for (const map of [this.crashed, this.paused]) {
       for (const [id, list] of map) {
         const keep = list.filter((iv) => iv.end === null || iv.end >= this.oldestT);

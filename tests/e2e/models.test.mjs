@@ -3,7 +3,7 @@
 // link editor changes one link, and the node editor's fault model hides Recover for crash-stop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openPage, waitReady, until } from './helpers.mjs';
+import { setup, openPage, waitReady, until, graphPixel } from './helpers.mjs';
 
 let env;
 before(async () => {
@@ -127,6 +127,18 @@ test('the partition tool cuts exactly the cross-group links; heal restores them,
     // Leave the tool, let time pass, heal from the chip over the graph.
     await menu.getByRole('button', { name: 'Done' }).click();
     await menu.waitFor({ state: 'hidden' });
+    // Each group is shaded in its colour: just outside a node, on the side away from the others.
+    const probe = await page.evaluate(() => {
+      const g = window.dsviz.graph;
+      const c = g.canvas.getBoundingClientRect();
+      const p = window.dsviz.nodePosition(0);
+      const cx = c.left + c.width / 2;
+      const cy = c.top + c.height / 2;
+      const d = Math.hypot(p.x - cx, p.y - cy) || 1;
+      return { x: p.x + ((p.x - cx) / d) * (g.r + 3), y: p.y + ((p.y - cy) / d) * (g.r + 3) };
+    });
+    await page.waitForTimeout(50);
+    const shaded = await graphPixel(page, probe.x, probe.y);
     assert.equal(await page.locator('#btn-partition').getAttribute('aria-pressed'), 'false');
     await page.evaluate(() => window.dsviz.sim.advance(500));
     await page.click('#btn-heal-partition');
@@ -135,6 +147,9 @@ test('the partition tool cuts exactly the cross-group links; heal restores them,
       assert.equal(up, !handCut.has(`${a}>${b}`), `after heal ${a}→${b} up=${up}`);
     }
     await until(page, () => window.dsviz.trace.partitions[0]?.end !== null);
+    await page.waitForTimeout(50);
+    const plain = await graphPixel(page, probe.x, probe.y);
+    assert.notDeepEqual(shaded, plain, `group shading drawn: ${shaded} vs ${plain}`);
     assert.equal(await page.locator('#partition-status').isVisible(), false);
     const log = await page.evaluate(() => window.dsviz.sim.actions().map((a) => a.action));
     assert.deepEqual(log, ['cutLink', 'cutLink', 'partition', 'healPartition']);

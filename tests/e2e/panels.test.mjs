@@ -14,7 +14,7 @@ after(async () => {
 
 /** Pixels of a plot card's canvas close to a CSS colour variable (the series' colour). */
 const countColour = (page, metric, cssVar) => page.evaluate(([m, v]) => {
-  const c = document.querySelector(`.plot-card[data-metric="${m}"] canvas`);
+  const c = document.querySelector(`.plot-card[data-metric="${m}"] .plot-canvas canvas`);
   const probe = document.createElement('canvas').getContext('2d');
   probe.fillStyle = getComputedStyle(document.documentElement).getPropertyValue(v).trim();
   probe.fillRect(0, 0, 1, 1);
@@ -149,6 +149,32 @@ test('the message-rate plot is computed from events and rebuilt after a seek', a
     assert.ok(after.maxT <= 2000, `no events from the future: ${after.maxT}`);
     assert.equal(after.delivered, after.stats);
     assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('every registered scenario runs in the page with its narration, parameters and plots', async () => {
+  const { page, problems, close } = await openPage(env, { query: 'play=0' });
+  try {
+    await waitReady(page);
+    const specs = await page.evaluate(() => window.dsviz.Simulation.scenarios());
+    for (const spec of specs) {
+      await page.evaluate((id) => {
+        window.dsviz.setScenario(id, {});
+        window.dsviz.setSpeed(5);
+        window.dsviz.play();
+      }, spec.id);
+      await until(page, () => window.dsviz.frame?.now > 1500, null, 8000);
+      await page.evaluate(() => window.dsviz.pause());
+      assert.equal(await page.locator('#scenario-title').textContent(), spec.title, spec.id);
+      assert.equal(await page.locator('#try-list li').count(), spec.tryThis?.length ?? 0, `${spec.id}: try this`);
+      assert.equal(await page.locator('.param-group .field').count(), spec.params.length, `${spec.id}: a field per parameter`);
+      assert.equal(await page.locator('.plot-card').count(), (spec.metrics?.length ?? 0) + 1, `${spec.id}: a plot per metric + rates`);
+      const verdicts = await page.evaluate(() => window.dsviz.frame.verdicts?.length ?? 0);
+      assert.equal(await page.locator('#claims-list li').count(), verdicts, `${spec.id}: a row per claim`);
+      assert.deepEqual(problems, [], spec.id);
+    }
   } finally {
     await close();
   }
