@@ -34,6 +34,7 @@ const LOSS = {
   'link-cut': 'the link was cut',
   'dest-crashed': 'the receiver was crashed',
   corrupted: 'damaged on the way; the checksum caught it',
+  dropped: 'dropped by hand (from the message inspector)',
 };
 const GLOBAL = new Set(['partition', 'partition-heal', 'gst']); // not about one node
 

@@ -6,6 +6,8 @@ import { nodesInBox } from './graph-overlays.js';
 import { eventRows, nodeRows, messageRows } from './describe.js';
 
 const $ = (id) => document.getElementById(id);
+/** Timeline arrows that stand for one message: clicking one opens the message inspector. */
+const MESSAGE_KINDS = new Set(['in flight', 'deliver', 'lost', 'discard']);
 
 export function bindPointer(ctx) {
   bindGraph(ctx);
@@ -49,7 +51,7 @@ function bindGraph({ app, graph, controls, menus }) {
     const tool = app.partitionTool.active;
     const hit = graph.hitTest(x, y, app.frame);
     graph.hover = tool && hit?.kind !== 'node' ? null : hit;
-    c.style.cursor = tool ? (hit?.kind === 'node' ? 'copy' : 'crosshair') : hit && hit.kind !== 'msg' ? 'pointer' : 'default';
+    c.style.cursor = tool ? (hit?.kind === 'node' ? 'copy' : 'crosshair') : hit ? 'pointer' : 'default';
     if (hit?.kind !== 'link') linkTip = null;
     if (hit?.kind === 'node') {
       const nd = app.frame.nodes.find((n) => n.id === hit.id);
@@ -58,7 +60,7 @@ function bindGraph({ app, graph, controls, menus }) {
     } else if (tool) {
       controls.hideTooltip();
     } else if (hit?.kind === 'msg') {
-      controls.showTooltip(`message ${fmtValue(hit.msg.label)}`, messageRows(hit.msg), e.clientX, e.clientY);
+      controls.showTooltip(`message ${fmtValue(hit.msg.label)} — click to see what it carries`, messageRows(hit.msg), e.clientX, e.clientY);
     } else if (hit?.kind === 'link') {
       const key = `${hit.a}|${hit.b}|${app.frame.now}`;
       if (linkTip?.key !== key) linkTip = { key, rows: linkRows(app, hit.a, hit.b) };
@@ -92,6 +94,7 @@ function bindGraph({ app, graph, controls, menus }) {
     controls.hideTooltip();
     if (hit?.kind === 'node') app.selectNode(hit.id, { x: e.clientX, y: e.clientY });
     else if (hit?.kind === 'link') app.selectLink(hit.a, hit.b, { x: e.clientX, y: e.clientY });
+    else if (hit?.kind === 'msg') app.openMessage(hit.msg, { x: e.clientX, y: e.clientY });
     else menus.close();
   });
 }
@@ -128,6 +131,7 @@ function bindTimeline({ app, timeline, controls, menus }) {
     c.style.cursor = 'crosshair';
     const hit = timeline.hitTest(p.x, p.y);
     timeline.hover = hit;
+    if (hit?.kind === 'seg' && MESSAGE_KINDS.has(hit.ev?.kind)) c.style.cursor = 'pointer';
     if (hit) {
       const [title, rows] = hit.ev ? eventRows(hit.ev) : eventRows(hit.info);
       controls.showTooltip(title, rows, e.clientX, e.clientY);
@@ -142,7 +146,9 @@ function bindTimeline({ app, timeline, controls, menus }) {
     if (!wasClick) return;
     const i = timeline.inGutter(p.x) ? timeline.rowAt(p.y) : null;
     const nd = i === null ? null : app.frame?.nodes[i];
+    const hit = nd ? null : timeline.hitTest(p.x, p.y);
     if (nd) app.selectNode(nd.id, { x: e.clientX, y: e.clientY });
+    else if (hit?.kind === 'seg' && MESSAGE_KINDS.has(hit.ev?.kind)) app.openMessage(hit.ev, { x: e.clientX, y: e.clientY });
     else menus.close();
   };
   c.addEventListener('pointerup', end);

@@ -13,10 +13,11 @@ import { TraceBuffer } from './trace.js';
 import { LabelColours, nodeName, fmtClock, fmtSigned, fmtDuration, fmtValue } from './format.js';
 import { bindPointer } from './input.js';
 import { Legend } from './legend.js';
+import { MessagePanel } from './message-panel.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
-  'setLink', 'setFaultModel', 'partition', 'healPartition'];
+  'setLink', 'setFaultModel', 'partition', 'healPartition', 'dropMessage'];
 const $ = (id) => document.getElementById(id);
 
 let Simulation = null;
@@ -49,6 +50,7 @@ const plots = new PlotsPanel($('plots'), {
   showTooltip: (...a) => controls.showTooltip(...a),
   hideTooltip: () => controls.hideTooltip(),
 });
+const messagePanel = new MessagePanel(app);
 const partitionTool = new PartitionTool(app);
 app.partitionTool = partitionTool;
 graph.tool = partitionTool;
@@ -186,6 +188,7 @@ function describeAction(method, args) {
     case 'setFaultModel': return `${nodeName(a)} now fails as ${b}`;
     case 'partition': return `partitioned the network into ${a.length + (a.flat().length < (app.frame?.nodes.length ?? 0) ? 1 : 0)} groups`;
     case 'healPartition': return 'healed the partition';
+    case 'dropMessage': return `dropped message ${a}`;
     default: return method;
   }
 }
@@ -219,7 +222,16 @@ app.onPartitionToolClosed = () => {
   if ($('status').textContent.startsWith('Partition tool:')) controls.status('');
 };
 app.inspect = (id) => guard(() => app.sim.inspectNode(id)).value;
-app.closeMenus = () => menus.close();
+app.closeMenus = () => {
+  menus.close();
+  messagePanel.close();
+};
+app.inspectMessage = (id) => guard(() => app.sim.inspectMessage(id), true).value ?? null;
+/** Open the message inspector on a message in flight, or on a trace event about one. */
+app.openMessage = (ev, anchor) => {
+  menus.close();
+  messagePanel.show(ev, anchor);
+};
 app.onMenuClosed = () => {
   app.selected = null;
   app.selectedLink = null;
@@ -266,6 +278,7 @@ function tick(ts) {
       trace.ingest(r.value);
       graph.ingest(r.value.events, r.value);
       plots.ingest(r.value);
+      messagePanel.ingest(r.value);
     }
     render(real);
   } catch (e) {
@@ -350,6 +363,7 @@ async function boot() {
     plots,
     partitionTool,
     params,
+    messagePanel,
   };
   bindPointer({ app, graph, timeline, controls, menus });
   let mod;
