@@ -14,6 +14,7 @@ import { LabelColours, nodeName, fmtClock, fmtSigned, fmtDuration, fmtValue } fr
 import { bindPointer } from './input.js';
 import { Legend } from './legend.js';
 import { MessagePanel } from './message-panel.js';
+import { BatchPanel } from './batch-panel.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -130,6 +131,7 @@ function createSim(scenarioId, seed, values) {
     plots.configure(spec);
   } else plots.reset();
   params.build(spec, values);
+  app.batchPanel?.setScenario(scenarioId);
   controls.setScenario(scenarioId);
   controls.setSeed(seed);
   controls.status('');
@@ -385,6 +387,16 @@ async function boot() {
     return;
   }
   app.scenarios = list.value;
+  app.batchPanel = new BatchPanel(app, {
+    ids: (Simulation.batchScenarios && guard(() => Simulation.batchScenarios(), true).value) || [],
+    run: (...args) => {
+      const r = guard(() => Simulation.batch(...args), true);
+      if (!r.ok) throw new Error(r.message ?? 'the batch stopped');
+      return r.value;
+    },
+    anchor: $('claims'),
+  });
+  window.dsviz.batch = app.batchPanel;
   const start = readUrl(app.scenarios);
   controls.setScenarios(app.scenarios, start.spec.id);
   app.setSpeed(start.speed);
