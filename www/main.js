@@ -15,6 +15,7 @@ import { bindPointer } from './input.js';
 import { Legend } from './legend.js';
 import { MessagePanel } from './message-panel.js';
 import { BatchPanel } from './batch-panel.js';
+import { ComparePanel } from './compare.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -52,6 +53,7 @@ const plots = new PlotsPanel($('plots'), {
   hideTooltip: () => controls.hideTooltip(),
 });
 const messagePanel = new MessagePanel(app);
+const compare = new ComparePanel(app, document.querySelector('#graph-view .canvas-box'));
 const partitionTool = new PartitionTool(app);
 app.partitionTool = partitionTool;
 graph.tool = partitionTool;
@@ -316,6 +318,7 @@ function render(real) {
     narration.updateTiming(f.timing, f.now);
     plots.draw(f);
   }
+  compare.update(f);
   legend.updateMessageLegend();
   menus.refresh();
   if (firstDraw && f) {

@@ -2,6 +2,7 @@
 // another node, and an inspector of its protocol state (volatile vs stable storage).
 import { el } from './controls.js';
 import { nodeName, fmtClock, fmtValue } from './format.js';
+import { renderInspection } from './inspector.js';
 
 const INSPECT_EVERY_MS = 250; // inspectNode() is an extra call: refresh a few times a second, not per frame
 const FAULT_MODELS = [
@@ -19,6 +20,7 @@ export class NodeMenu {
     this.dynSig = '';
     this.inspectSig = '';
     this.lastInspect = 0;
+    this.folds = new Map(); // what the student folded or unfolded in the inspector
   }
 
   build() {
@@ -125,17 +127,6 @@ export class NodeMenu {
     const isig = JSON.stringify(info, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
     if (isig === this.inspectSig) return;
     this.inspectSig = isig;
-    const section = (title, rows, empty) => [
-      el('tr', {}, el('th', { colSpan: 2, text: title })),
-      ...(rows === null
-        ? [el('tr', { class: 'lostvol' }, el('td', { colSpan: 2, text: empty }))]
-        : rows.length
-          ? rows.map(([k, v]) => el('tr', {}, el('td', { text: String(k) }), el('td', { text: fmtValue(v) })))
-          : [el('tr', {}, el('td', { colSpan: 2, class: 'muted', text: '(empty)' }))]),
-    ];
-    this.table.replaceChildren(
-      ...section('Volatile (lost on crash)', info.volatile ?? null, 'lost — the node is crashed'),
-      ...section('Stable storage (survives crashes)', info.stable ?? [], ''),
-    );
+    renderInspection(this.table, info, { scenario: this.app.scenarioId, open: this.folds });
   }
 }
