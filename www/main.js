@@ -16,6 +16,8 @@ import { Legend } from './legend.js';
 import { MessagePanel } from './message-panel.js';
 import { BatchPanel } from './batch-panel.js';
 import { ComparePanel } from './compare.js';
+import { ClockMap } from './clockmap.js';
+import { TimeBaseToggle } from './timebase.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -44,6 +46,8 @@ const colours = new LabelColours();
 const trace = new TraceBuffer();
 const graph = new GraphView($('graph'), colours);
 const timeline = new TimelineView($('timeline'), trace, colours);
+const clocks = new ClockMap();
+timeline.clocks = clocks;
 const controls = new Controls(app);
 const menus = new Menus(app, $('menu'));
 const legend = new Legend(colours);
@@ -54,6 +58,7 @@ const plots = new PlotsPanel($('plots'), {
 });
 const messagePanel = new MessagePanel(app);
 const compare = new ComparePanel(app, document.querySelector('#graph-view .canvas-box'));
+new TimeBaseToggle(timeline, $('timeline-view'), { status: (text) => controls.status(text) });
 const partitionTool = new PartitionTool(app);
 app.partitionTool = partitionTool;
 graph.tool = partitionTool;
@@ -121,6 +126,7 @@ function createSim(scenarioId, seed, values) {
     /* an already-freed object is not worth a message */
   }
   trace.reset();
+  clocks.reset();
   graph.reset();
   timeline.reset();
   // Message colours stay put across resets of the same scenario, so "ping" keeps its colour.
@@ -280,6 +286,7 @@ function tick(ts) {
     if (r.ok) {
       app.frame = r.value;
       trace.ingest(r.value);
+      clocks.ingest(r.value);
       graph.ingest(r.value.events, r.value);
       plots.ingest(r.value);
       messagePanel.ingest(r.value);

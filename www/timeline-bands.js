@@ -43,17 +43,20 @@ export function drawPartitions(ctx, g, t, frame, trace, hits, firstRow, lastRow)
   const strip = Math.max(2, Math.min(6, g.rowH * 0.12));
   for (const iv of parts) {
     const end = iv.end ?? frame.now;
-    if (end < g.start || iv.start > g.end) continue;
-    const x1 = Math.max(g.x(iv.start), g.plotL);
-    const x2 = Math.min(g.x(end), g.plotR + 14);
+    if (!g.local && (end < g.start || iv.start > g.end)) continue;
     ctx.globalAlpha = 0.7;
     for (let i = firstRow; i <= lastRow; i++) {
       const id = frame.nodes[i].id;
+      // On local clocks each row has its own start and end (g.at: x of a node at a true instant).
+      const x1 = Math.max(g.at ? g.at(id, iv.start) : g.x(iv.start), g.plotL);
+      const x2 = Math.min(g.at ? g.at(id, end) : g.x(end), g.plotR + 14);
+      if (x2 < x1) continue;
       ctx.fillStyle = groupColour(iv.groups?.[id] ?? 0, t);
       const y = g.yRow(i) + Math.max(3, g.rowH * 0.18);
       ctx.fillRect(x1, y, x2 - x1, strip);
     }
     ctx.globalAlpha = 1;
+    if (g.local) continue; // a partition's start and heal are instants of true time: no line across clocks
     const edges = [[iv.start, t.cut, `partition ${describeGroups(iv.groups)}`, { kind: 'partition', t: iv.start, groups: iv.groups }]];
     if (iv.end !== null) edges.push([iv.end, t.recover, 'healed', { kind: 'partition-heal', t: iv.end }]);
     for (const [at, colour, text, ev] of edges) {

@@ -61,23 +61,29 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   };
   const drawTicks = g.rowH >= 9;
 
+  const backwards = new Path2D(); // local clocks: received "before" it was sent
   const ev = trace.events;
-  for (let k = trace.indexAt(g.start); k < ev.length; k++) {
+  for (let k = trace.indexAt(g.scanFrom ?? g.start); k < ev.length; k++) {
     const e = ev[k];
-    const inWindow = e.t <= g.end;
+    const inWindow = g.local || e.t <= g.end;
     if (e.kind === 'deliver' || e.kind === 'lost' || e.kind === 'discard' || e.kind === 'packet') {
       const from = e.from;
       const to = e.kind === 'lost' ? e.to ?? e.node : e.node;
       const sentAt = e.sentAt ?? e.t;
-      if (sentAt > g.end) continue;
+      if (!g.local && sentAt > g.end) continue;
       const y1 = g.y(from);
       const y2raw = g.y(to);
       if (y1 === null || y2raw === null) continue;
       const frac = e.kind === 'lost' ? clamp(e.progress ?? 0.5, 0, 1) : 1;
       const y2 = y1 + (y2raw - y1) * frac;
       if (!visible(y1) && !visible(y2) && (y1 < yTop) === (y2 < yTop)) continue;
-      const x1 = g.x(sentAt);
-      const x2 = g.x(e.t);
+      const x1 = g.at ? g.at(from, sentAt) : g.x(sentAt);
+      const x2 = g.xe ? g.xe(e) : g.x(e.t);
+      if (g.local && Math.max(x1, x2) < g.plotL - 20) continue;
+      if (g.local && x2 < x1 - 0.5 && e.kind !== 'packet') {
+        backwards.moveTo(x1, y1);
+        backwards.lineTo(x2, y2);
+      }
       if (e.kind === 'packet') {
         // One packet of a large message: a thin line, so packets queueing behind each other
         // show as a sheaf of parallel lines that starts later and later.
@@ -124,7 +130,8 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (!inWindow) continue;
     const y = g.y(e.node);
     if (!visible(y)) continue;
-    const x = g.x(e.t);
+    const x = g.xe ? g.xe(e) : g.x(e.t);
+    if (g.local && (x < g.plotL - 20 || x > g.plotR + 20)) continue;
     switch (e.kind) {
       case 'send':
       case 'partition':
@@ -248,20 +255,28 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (y1 === null || yt === null) continue;
     const y2 = y1 + (yt - y1) * clamp(m.progress ?? 0, 0, 1);
     if (!visible(y1) && !visible(y2)) continue;
-    const x1 = g.x(m.sentAt);
+    const x1 = g.at ? g.at(m.from, m.sentAt) : g.x(m.sentAt);
+    // On local clocks, the head sits between the sender's and the receiver's "now".
+    const xHead = g.local ? g.at(m.from, frame.now) + (g.at(m.to, frame.now) - g.at(m.from, frame.now)) * clamp(m.progress ?? 0, 0, 1) : xNow;
     const ci = colours.index(m.label);
     const p = pathFor(inflight, ci);
     p.moveTo(x1, y1);
-    p.lineTo(xNow, y2);
+    p.lineTo(xHead, y2);
     pathFor(dots, ci).moveTo(x1 + 2.2, y1);
     pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
-    pathFor(dots, ci).moveTo(xNow + 3, y2);
-    pathFor(dots, ci).arc(xNow, y2, 3, 0, Math.PI * 2);
-    hit({ kind: 'seg', x1, y1, x2: xNow, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
+    pathFor(dots, ci).moveTo(xHead + 3, y2);
+    pathFor(dots, ci).arc(xHead, y2, 3, 0, Math.PI * 2);
+    hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
   }
 
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
+  // A message the local clocks say arrived before it left: a red halo under its arrow.
+  ctx.lineWidth = 7;
+  ctx.strokeStyle = t.crash;
+  ctx.globalAlpha = 0.28;
+  ctx.stroke(backwards);
+  ctx.globalAlpha = 1;
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
   for (const [ci, p] of arrows) {
     ctx.strokeStyle = t.msg[ci];

@@ -23,6 +23,23 @@ export class TimelineView {
     this.geom = null;
     this.onFollowChange = null;
     this.drag = null;
+    this.clocks = null; // ClockMap (clockmap.js): each node's clock as a function of true time
+    this.localTime = false; // draw each event at its node's own clock reading, not at true time
+    this.onTimeBaseChange = null;
+  }
+
+  /** True time (false) or each node's local clock (true) along the x axis. */
+  setLocalTime(on) {
+    on = Boolean(on && this.clocks);
+    if (on === this.localTime) return;
+    this.localTime = on;
+    this.setFollow(true);
+    this.onTimeBaseChange?.(on);
+  }
+
+  /** Where event `ev` (a trace event) is drawn now, in canvas CSS pixels along x, or null. */
+  xOf(ev) {
+    return this.geom ? this.geom.xe(ev) : null;
   }
 
   reset() {
@@ -58,13 +75,25 @@ export class TimelineView {
     this.rowScroll = clamp(this.rowScroll, 0, maxScroll);
     // Few rows: centre them vertically rather than leaving a gap at the bottom.
     const y0 = n * rowH < avail ? top + (avail - n * rowH) / 2 : top;
-    const end = this.follow ? this.liveEnd(frame.now) : this.viewEnd;
+    const local = this.localTime && this.clocks !== null;
+    // Local time: the axis is clock readings, and "now" is the furthest any clock has got.
+    const refNow = local ? this.clocks.maxNow(frame) : frame.now;
+    this.refNow = refNow;
+    const end = this.follow ? this.liveEnd(refNow) : this.viewEnd;
     const start = end - this.windowMs;
     const pxPerMs = (plotR - plotL) / this.windowMs;
     const index = new Map(frame.nodes.map((nd, i) => [nd.id, i]));
+    const x = (time) => plotL + (time - start) * pxPerMs;
+    const clocks = this.clocks;
     return {
-      w, h, n, gutter, axisH, plotL, plotR, top, avail, rowH, visibleRows, maxScroll, y0, start, end, pxPerMs, index,
-      x: (time) => plotL + (time - start) * pxPerMs,
+      w, h, n, gutter, axisH, plotL, plotR, top, avail, rowH, visibleRows, maxScroll, y0, start, end, pxPerMs, index, local, refNow,
+      x,
+      /** x of node `id` at true time t: t itself, or the node's clock reading then. */
+      at: local ? (id, time) => x(clocks.at(id, time)) : (id, time) => x(time),
+      /** x of a trace event: its time, or its node's clock reading. */
+      xe: local ? (e) => x(e.clock ?? clocks.at(e.node, e.t)) : (e) => x(e.t),
+      /** First true instant whose events may show in the window. */
+      scanFrom: local ? start - Math.max(0, clocks.maxAhead) : start,
       yRow: (i) => y0 + (i - this.rowScroll) * rowH + rowH / 2,
       y: (id) => {
         const i = index.get(id);
@@ -109,8 +138,8 @@ export class TimelineView {
       ctx.globalAlpha = 1;
     }
     this.drawGrid(ctx, g, t);
-    drawGstBackground(ctx, g, t, frame);
-    if (this.trace.dropped > 0 && g.start < this.trace.oldestT) {
+    if (!g.local) drawGstBackground(ctx, g, t, frame);
+    if (!g.local && this.trace.dropped > 0 && g.start < this.trace.oldestT) {
       // Older than our buffer: say so instead of drawing a misleadingly empty past.
       const x1 = Math.min(g.x(this.trace.oldestT), g.plotR);
       ctx.fillStyle = t.grid;
@@ -127,7 +156,7 @@ export class TimelineView {
     for (let i = firstRow; i <= lastRow; i++) {
       const y = g.yRow(i);
       ctx.moveTo(g.plotL, y);
-      ctx.lineTo(Math.min(g.x(frame.now), g.plotR + 14), y);
+      ctx.lineTo(Math.min(g.at(frame.nodes[i].id, frame.now), g.plotR + 14), y);
     }
     ctx.stroke();
     const pat = pausePattern(ctx, t.pause);
@@ -136,9 +165,9 @@ export class TimelineView {
       const y = g.yRow(i);
       for (const iv of this.trace.paused.get(id) ?? []) {
         const e = iv.end ?? Math.min(frame.now, iv.until ?? frame.now);
-        if (e < g.start || iv.start > g.end) continue;
-        const x1 = g.x(iv.start);
-        const x2 = Math.max(g.x(e), x1 + 2);
+        const x1 = g.at(id, iv.start);
+        const x2 = Math.max(g.at(id, e), x1 + 2);
+        if (x2 < g.plotL || x1 > g.plotR + 14) continue;
         const bh = Math.max(3, g.rowH * 0.56);
         ctx.fillStyle = pat;
         ctx.fillRect(x1, y - bh / 2, x2 - x1, bh);
@@ -146,9 +175,9 @@ export class TimelineView {
       }
       for (const iv of this.trace.crashed.get(id) ?? []) {
         const e = iv.end ?? frame.now;
-        if (e < g.start || iv.start > g.end) continue;
-        const x1 = g.x(iv.start);
-        const x2 = g.x(e);
+        const x1 = g.at(id, iv.start);
+        const x2 = g.at(id, e);
+        if (x2 < g.plotL || x1 > g.plotR + 14) continue;
         ctx.strokeStyle = t.panel;
         ctx.lineWidth = lineW + 2;
         ctx.beginPath();
@@ -169,11 +198,23 @@ export class TimelineView {
 
     drawPartitions(ctx, g, t, frame, this.trace, this.hits, firstRow, lastRow);
     drawMarks(ctx, g, t, frame, this.trace, this.colours, this.hits, hitKey(this.hover?.ev));
-    drawGstLine(ctx, g, t, frame, this.hits);
+    if (!g.local) drawGstLine(ctx, g, t, frame, this.hits);
+    this.extraMarks?.(ctx, g, t, frame, firstRow, lastRow);
 
-    // "Now": where the live edge of the run is.
+    // "Now": where the live edge of the run is; on local clocks, each node's own reading.
     const xn = g.x(frame.now);
-    if (xn >= g.plotL && xn <= g.plotR + 14) {
+    if (g.local) {
+      ctx.strokeStyle = t.accent;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (let i = firstRow; i <= lastRow; i++) {
+        const x = g.at(frame.nodes[i].id, frame.now);
+        const y = g.yRow(i);
+        ctx.moveTo(x, y - g.rowH * 0.4);
+        ctx.lineTo(x, y + g.rowH * 0.4);
+      }
+      ctx.stroke();
+    } else if (xn >= g.plotL && xn <= g.plotR + 14) {
       ctx.strokeStyle = t.accent;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
@@ -211,7 +252,7 @@ export class TimelineView {
     ctx.lineTo(g.w, g.axisH + 0.5);
     ctx.stroke();
     const step = this.tickStep;
-    const note = `window ${fmtDuration(this.windowMs)}${this.follow ? '' : ' · looking back'}`;
+    const note = `${g.local ? 'local clocks · ' : ''}window ${fmtDuration(this.windowMs)}${this.follow ? '' : ' · looking back'}`;
     ctx.font = `${fs * 0.8}px ${t.font}`;
     const nw = ctx.measureText(note).width;
     ctx.fillStyle = t.muted;
@@ -225,7 +266,8 @@ export class TimelineView {
     ctx.textAlign = 'left';
     ctx.fillStyle = t.fg;
     ctx.font = `600 ${fs * 0.8}px ${t.font}`;
-    ctx.fillText('time →', 8, g.axisH / 2);
+    ctx.fillStyle = g.local ? t.clock : t.fg;
+    ctx.fillText(g.local ? 'local clock →' : 'time →', 8, g.axisH / 2);
     // Window size, top right over the axis.
     ctx.font = `${fs * 0.8}px ${t.font}`;
     ctx.fillStyle = this.follow ? t.muted : t.accent;
@@ -343,6 +385,7 @@ export class TimelineView {
 
   zoom(factor, x, now) {
     const g = this.geom;
+    if (this.localTime) now = this.refNow ?? now;
     const old = this.windowMs;
     this.windowMs = clamp(old * factor, MIN_WINDOW, MAX_WINDOW);
     if (!this.follow && g) {
@@ -360,6 +403,7 @@ export class TimelineView {
   pan(dxPx, now) {
     const g = this.geom;
     if (!g) return;
+    if (this.localTime) now = this.refNow ?? now;
     const end = this.follow ? g.end : this.viewEnd;
     const liveEnd = this.liveEnd(now);
     const next = Math.max(end - dxPx / g.pxPerMs, this.windowMs);
