@@ -133,7 +133,7 @@ function bindTimeline({ app, timeline, controls, menus }) {
     timeline.hover = hit;
     if (hit?.kind === 'seg' && MESSAGE_KINDS.has(hit.ev?.kind)) c.style.cursor = 'pointer';
     if (hit) {
-      const [title, rows] = hit.ev ? eventRows(hit.ev) : eventRows(hit.info);
+      const [title, rows] = hit.tip ?? (hit.ev ? eventRows(hit.ev) : eventRows(hit.info));
       controls.showTooltip(title, rows, e.clientX, e.clientY);
     } else controls.hideTooltip();
   });

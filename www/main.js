@@ -18,6 +18,7 @@ import { BatchPanel } from './batch-panel.js';
 import { ComparePanel } from './compare.js';
 import { ClockMap } from './clockmap.js';
 import { TimeBaseToggle } from './timebase.js';
+import { NoteBands } from './note-bands.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -48,6 +49,8 @@ const graph = new GraphView($('graph'), colours);
 const timeline = new TimelineView($('timeline'), trace, colours);
 const clocks = new ClockMap();
 timeline.clocks = clocks;
+const noteBands = new NoteBands(trace);
+timeline.bands = noteBands;
 const controls = new Controls(app);
 const menus = new Menus(app, $('menu'));
 const legend = new Legend(colours);
@@ -127,6 +130,7 @@ function createSim(scenarioId, seed, values) {
   }
   trace.reset();
   clocks.reset();
+  noteBands.reset();
   graph.reset();
   timeline.reset();
   // Message colours stay put across resets of the same scenario, so "ping" keeps its colour.
@@ -287,6 +291,7 @@ function tick(ts) {
       app.frame = r.value;
       trace.ingest(r.value);
       clocks.ingest(r.value);
+      noteBands.ingest(r.value, app.scenarioId);
       graph.ingest(r.value.events, r.value);
       plots.ingest(r.value);
       messagePanel.ingest(r.value);

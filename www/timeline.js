@@ -23,6 +23,7 @@ export class TimelineView {
     this.geom = null;
     this.onFollowChange = null;
     this.drag = null;
+    this.bands = null; // NoteBands (note-bands.js): intervals read from the protocol's notes
     this.clocks = null; // ClockMap (clockmap.js): each node's clock as a function of true time
     this.localTime = false; // draw each event at its node's own clock reading, not at true time
     this.onTimeBaseChange = null;
@@ -196,10 +197,10 @@ export class TimelineView {
       }
     }
 
+    this.bands?.draw(ctx, g, t, frame, firstRow, lastRow, this.hits); // note-bands.js
     drawPartitions(ctx, g, t, frame, this.trace, this.hits, firstRow, lastRow);
     drawMarks(ctx, g, t, frame, this.trace, this.colours, this.hits, hitKey(this.hover?.ev));
     if (!g.local) drawGstLine(ctx, g, t, frame, this.hits);
-    this.extraMarks?.(ctx, g, t, frame, firstRow, lastRow);
 
     // "Now": where the live edge of the run is; on local clocks, each node's own reading.
     const xn = g.x(frame.now);
