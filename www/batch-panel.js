@@ -83,6 +83,10 @@ export class BatchPanel {
     if (this.result && this.result.scenario !== id) this.clear();
     if (this.job && !this.sameInputs(this.job)) this.cancel('the scenario or its parameters changed');
     this.box.hidden = !this.ids.has(id);
+    // A histogram of other parameters or another seed stays, but says so.
+    const stale = Boolean(this.result && !this.job && !this.sameInputs(this.result));
+    this.hist.classList.toggle('stale', stale);
+    if (stale) this.note.textContent = 'These counts are for the parameters or seed before the last change: run again to compare.';
   }
 
   clear() {
@@ -112,6 +116,7 @@ export class BatchPanel {
     this.btnRun.disabled = true;
     this.btnCancel.hidden = false;
     this.note.textContent = '';
+    this.hist.classList.remove('stale');
     this.draw();
     this.later(job);
   }

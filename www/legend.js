@@ -36,6 +36,40 @@ const disc = (ctx, x, y, r, fill) => {
   ctx.fill();
 };
 
+/** A band over a node's line (note-bands.js): tinted, with a solid top edge. */
+const band = (colour) => (ctx) => {
+  ctx.fillStyle = colour;
+  ctx.globalAlpha = 0.2;
+  ctx.fillRect(1, 2, 20, 10);
+  ctx.globalAlpha = 0.9;
+  ctx.fillRect(1, 2, 20, 1.5);
+  ctx.fillRect(1, 2, 1.5, 10);
+  ctx.globalAlpha = 1;
+};
+
+function noteBandItems(t) {
+  return [
+    ['suspected', band(t.crash), 'the failure detector suspects a node that is down (also: an outage a client of the service lived through)'],
+    ['false suspicion', band(t.pause), 'the failure detector suspects a node that is alive (it cannot tell slow from crashed)'],
+    ['backwards', (ctx) => {
+      ctx.strokeStyle = t.crash;
+      ctx.globalAlpha = 0.28;
+      ctx.lineWidth = 6;
+      ctx.beginPath();
+      ctx.moveTo(19, 3);
+      ctx.lineTo(3, 11);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = 1.4;
+      ctx.strokeStyle = t.msg[0];
+      ctx.beginPath();
+      ctx.moveTo(19, 3);
+      ctx.lineTo(3, 11);
+      ctx.stroke();
+    }, 'timeline on local clocks (L): a message received at an earlier clock reading than it was sent at'],
+  ];
+}
+
 /** [section, [[text, draw(ctx, t), title?], …]] */
 function items(t) {
   const node = (fill, stroke, extra) => (ctx) => {
@@ -227,6 +261,7 @@ function items(t) {
         ctx.lineTo(6.5, 7);
         ctx.fill();
       }, 'something the protocol wrote down; hover for the text'],
+      ...noteBandItems(t),
     ]],
   ];
 }

@@ -274,7 +274,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   // A message the local clocks say arrived before it left: a red halo under its arrow.
   ctx.lineWidth = 7;
   ctx.strokeStyle = t.crash;
-  ctx.globalAlpha = 0.28;
+  ctx.globalAlpha = 0.33;
   ctx.stroke(backwards);
   ctx.globalAlpha = 1;
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
