@@ -32,6 +32,7 @@ export class MessagePanel {
     this.cache = new Map(); // message id -> detail from inspectMessage
     this.sim = null;
     this.bytes = null; // does this run encode messages as bytes? null: not known yet
+    this.noHex = 0;
     this.msg = null; // what is shown: { id, from, to, label, sentAt, state, at, reason, progress }
   }
 
@@ -45,6 +46,7 @@ export class MessagePanel {
     this.sim = this.app.sim;
     this.cache.clear();
     this.bytes = null;
+    this.noHex = 0;
     this.close();
   }
 
@@ -59,7 +61,9 @@ export class MessagePanel {
     const d = this.app.inspectMessage(id);
     if (d) {
       this.remember(d);
-      if (this.bytes === null) this.bytes = d.hex != null;
+      // Bytes once: this run encodes its messages. None in several (acks carry none): it does not.
+      if (d.hex != null) this.bytes = true;
+      else if (this.bytes === null && ++this.noHex >= 5) this.bytes = false;
     }
     return d;
   }
@@ -153,6 +157,7 @@ export class MessagePanel {
     this.rows = [];
     if (bytes.length) body.append(this.hexView(bytes));
     body.append(this.fieldsView(d, bytes.length > 0));
+    this.box.classList.toggle('with-bytes', bytes.length > 0);
     this.box.replaceChildren(head, this.meta, el('div', { class: 'row' }, this.dropBtn, this.dropNote), body);
   }
 
