@@ -180,8 +180,7 @@ export class TimeTravel {
   }
 
   /** The newest action at or before now (the one undo takes back), or null. */
-  lastApplied() {
-    const now = this.now();
+  lastApplied(now = this.now()) {
     let last = null;
     for (const a of this.actions) if (a.atMs <= now + EPS) last = a;
     return last;
@@ -234,8 +233,8 @@ export class TimeTravel {
     $('scrub-out').textContent = `${fmtClock(now)} / ${fmtClock(max)}`;
     bar.setAttribute('aria-valuetext', `${fmtClock(now)} of ${fmtClock(max)}`);
     $('timetravel').classList.toggle('behind', behind);
-    $('btn-undo').disabled = !this.lastApplied();
-    const last = this.lastApplied();
+    const last = this.lastApplied(now);
+    $('btn-undo').disabled = !last;
     $('btn-undo').title = last ? `Undo: ${this.describe(last.action, last.args)} (Ctrl+Z)` : 'Undo the last action (Ctrl+Z) — nothing to undo yet';
     this.drawMarks(max);
     const note = $('future-note');
@@ -251,7 +250,8 @@ export class TimeTravel {
 
   /** A tick over the bar for every action of this branch, so students see where they acted. */
   drawMarks(max) {
-    const key = `${max}|${this.actions.length}`;
+    // Redrawn when the actions change, or when the run has grown by about half a percent.
+    const key = `${this.actions.length}|${Math.round(Math.log1p(max) * 200)}`;
     if (key === this.marksKey) return;
     this.marksKey = key;
     const box = $('scrub-marks');
