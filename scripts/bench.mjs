@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
+import { pageFigures } from './bench-page.mjs';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -128,6 +129,14 @@ try {
   console.log(`50-node sandbox (${fmt(w.hourEvents)} events recorded, trace window 100,000; simulated in ${w.hourSeconds.toFixed(1)} s)`);
   console.log(`\nBoundary: one frame() of the 1,000-node sandbox carries ${fmt(w.frameBytes)} bytes of JSON and takes ${w.frameMs.toFixed(2)} ms (one call per frame)`);
   pageWeight();
+  const p = await pageFigures(server.url);
+  const row = (name, f) => console.log(`| ${name.padEnd(38)} | ${f.p50.toFixed(1).padStart(5)} | ${f.p95.toFixed(1).padStart(5)} | ${f.max.toFixed(1).padStart(6)} | ${String(f.frames).padStart(6)} |`);
+  console.log('\nFrame time (advance + frame() + drawing both views), headless Chromium, software rendering, 1280x800');
+  console.log('| case                                   | p50 ms | p95 ms | max ms | frames |');
+  console.log('|----------------------------------------|-------|-------|--------|--------|');
+  row(`1,000 nodes, ${fmt(p.thousand.inFlight)} messages in flight`, p.thousand);
+  row(`200 nodes after ${fmt(p.timeline.events)} events`, p.timeline);
+  console.log(`\nStart-up: navigation to the first drawn frame on localhost: ${p.startup.toFixed(0)} ms (best of 5)`);
 } finally {
   await server.close();
 }

@@ -37,13 +37,14 @@ export function mimeType(file) {
   return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-function send(res, status, body, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+function sendPlain(res, status, body, type = 'text/plain; charset=utf-8', extra = {}) {
+  res.writeHead(status, { ...extra, 'Content-Type': type, 'Cache-Control': 'no-store' });
   res.end(body);
 }
 
-function handler(root) {
+function handler(root, headers) {
   return (req, res) => {
+    const send = (r, status, body, type) => sendPlain(r, status, body, type, headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'method not allowed\n');
       return;
@@ -65,7 +66,7 @@ function handler(root) {
     fs.stat(file, (err, st) => {
       if (!err && st.isDirectory()) {
         if (!rel.endsWith('/')) {
-          res.writeHead(301, { Location: rel + '/' });
+          res.writeHead(301, { ...headers, Location: rel + '/' });
           res.end();
           return;
         }
@@ -77,6 +78,7 @@ function handler(root) {
         return;
       }
       res.writeHead(200, {
+        ...headers,
         'Content-Type': mimeType(file),
         'Content-Length': st.size,
         // A teaching tool is rebuilt often; stale wasm next to fresh JS is a confusing failure.
@@ -110,12 +112,13 @@ function listen(server, port, host) {
 
 /**
  * Start a static server. port 0 picks a free port; a busy fixed port falls through to the next
- * ones (up to 20 tries), so a second copy of the page can run beside the first.
+ * ones (up to 20 tries), so a second copy of the page can run beside the first. `headers` are
+ * added to every response (e.g. a Content-Security-Policy, for the CSP test).
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startServer({ root = REPO_ROOT, port = 0, host = '127.0.0.1' } = {}) {
+export async function startServer({ root = REPO_ROOT, port = 0, host = '127.0.0.1', headers = {} } = {}) {
   const absRoot = path.resolve(root);
-  const server = http.createServer(handler(absRoot));
+  const server = http.createServer(handler(absRoot, headers));
   const tries = port === 0 ? 1 : 20;
   let bound;
   for (let i = 0; i < tries; i++) {

@@ -49,6 +49,11 @@ impl History {
         &self.log
     }
 
+    /// The logged actions the world has applied so far.
+    pub fn applied(&self) -> &[Action] {
+        &self.log[..self.applied]
+    }
+
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.len()
     }
@@ -87,31 +92,37 @@ impl History {
     /// Runs the world on to `until`, applying logged actions due on the way and taking snapshots.
     pub fn advance(&mut self, world: &mut dyn Runner, until: Time) -> Result<(), SimError> {
         loop {
+            let now = world.now();
+            // A snapshot is due at a spacing boundary, or at once if the run got past one
+            // without taking it (after `step`, which stops anywhere).
+            if self.next_snapshot_at() <= now && self.snapshots.last().is_some_and(|s| s.at < now) {
+                self.take_snapshot(world);
+            }
             let next_action = self
                 .log
                 .get(self.applied)
                 .map(|a| a.at)
                 .filter(|t| *t <= until);
-            let next_snap = self.next_snapshot_at();
-            let stop = next_action
-                .map_or(until, |t| t.min(until))
-                .min(next_snap.max(world.now()));
-            world.run_until(stop);
-            if next_snap <= until
-                && world.now() == next_snap
-                && self.snapshots.last().is_some_and(|s| s.at < next_snap)
-            {
-                self.take_snapshot(world);
-            }
-            if next_action == Some(world.now()) {
+            if next_action.is_some_and(|t| t <= now) {
+                // Logged actions are never behind the world; `<=` only guarantees progress.
                 let kind = self.log[self.applied].kind.clone();
                 world.act(kind)?;
                 self.applied += 1;
                 continue;
             }
-            if world.now() >= until {
+            if now >= until {
+                // Stand at `until` as `World::run_until` does: everything due then is done.
+                world.run_until(until);
                 return Ok(());
             }
+            // Every stop lies strictly ahead of now, so each turn of the loop makes progress.
+            let stop = [Some(until), next_action, Some(self.next_snapshot_at())]
+                .into_iter()
+                .flatten()
+                .filter(|t| *t > now)
+                .min()
+                .unwrap_or(until);
+            world.run_until(stop);
         }
     }
 
@@ -135,8 +146,12 @@ impl History {
         let before = world.actions().len();
         world.act(kind)?;
         if let Some(a) = world.actions().get(before) {
+            // Snapshots of the discarded future go too, including one taken at this very instant
+            // after a logged action that is now discarded.
+            let applied = self.applied;
+            self.snapshots
+                .retain(|s| s.at <= now && s.applied <= applied);
             self.log.truncate(self.applied);
-            self.snapshots.retain(|s| s.at <= now);
             self.log.push(a.clone());
             self.applied = self.log.len();
         }
@@ -218,8 +233,8 @@ impl History {
         }
         let removed = self.log.remove(self.applied - 1);
         self.log.truncate(self.applied - 1);
-        self.snapshots
-            .retain(|s| s.at < removed.at || s.applied < self.applied);
+        let kept = self.applied - 1;
+        self.snapshots.retain(|s| s.applied <= kept);
         let now = world.now();
         let mut rebuilt = self.rebuild(world.as_ref(), Target::Time(removed.at))?;
         // History up to the undone action is shared; from there on it is rebuilt without it.

@@ -64,6 +64,11 @@ impl Run {
         self.history.snapshot_count()
     }
 
+    /// The logged actions applied so far (after seeking back, the rest lie ahead).
+    pub fn applied_actions(&self) -> &[crate::sim::Action] {
+        self.history.applied()
+    }
+
     /// Bumped whenever the world is rebuilt (seek back, step back, undo).
     pub fn epoch(&self) -> u64 {
         self.history.epoch()

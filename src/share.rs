@@ -147,7 +147,13 @@ impl Run {
             .decode(body)
             .map_err(|_| damaged("it is not valid base64; was it cut short when copied?"))?;
         let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD)
-            .map_err(|_| damaged("it does not unpack; it may be truncated"))?;
+            .map_err(|e| {
+                if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+                    damaged("it unpacks to more than 1 MB, far more than any run needs")
+                } else {
+                    damaged("it does not unpack; it may be truncated")
+                }
+            })?;
         let p: Payload = serde_json::from_slice(&json)
             .map_err(|e| damaged(&format!("its content is malformed: {e}")))?;
         let seed: u64 = p

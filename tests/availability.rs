@@ -1,5 +1,7 @@
 //! The availability scenario's claims, run headless with fixed seeds.
 
+mod common;
+
 use dsviz_core::scenarios::availability::{self, Availability, Stable};
 use dsviz_core::scenarios::{ParamInput, Params};
 use dsviz_core::sim::protocol::Verdict;
@@ -345,25 +347,5 @@ fn an_overloaded_server_turns_requests_away_instead_of_queueing_forever() {
 
 #[test]
 fn a_run_replays_and_seeks_to_the_same_trace_and_verdicts() {
-    use dsviz_core::run::Run;
-    let crash = ActionKind::CrashNode(0);
-    let mut live = Run::new("availability", 7, &[]).expect("defaults");
-    live.advance_to(Time::from_ms(5_000)).expect("advance");
-    live.act(crash.clone()).expect("crash");
-    live.advance_to(Time::from_ms(20_000)).expect("advance");
-    let look = |r: &Run| {
-        let w = r.world();
-        let since = w.trace().totals().events;
-        (r.summary().trace_hash, w.frame(since, 0).verdicts)
-    };
-    let end = look(&live);
-    live.seek(Time::from_ms(8_000)).expect("seek back");
-    assert_ne!(look(&live).0, end.0);
-    live.seek(Time::from_ms(20_000)).expect("seek forward");
-    assert_eq!(look(&live), end);
-    let mut again = Run::new("availability", 7, &[]).expect("defaults");
-    again
-        .replay(&[(Time::from_ms(5_000), crash)], Time::from_ms(20_000))
-        .expect("replay");
-    assert_eq!(look(&again), end);
+    common::assert_replays_and_seeks("availability", ActionKind::CrashNode(0));
 }

@@ -8,6 +8,9 @@
 //! client's clock moves against true time over the round trip (|ρ_c| × RTT) and Δe_s the same for
 //! the server over its processing (zero: its clock is perfect). Here |ρ_c| ≤ 50 + 500 ppm.
 
+mod common;
+
+use common::verdict;
 use dsviz_core::run::Run;
 use dsviz_core::scenarios::clock_sync::{self, ClockSync};
 use dsviz_core::scenarios::{ParamInput, Params};
@@ -77,16 +80,6 @@ fn steps(w: &World<ClockSync>, node: NodeId) -> Vec<(Time, i64)> {
             _ => None,
         })
         .collect()
-}
-
-fn verdict(w: &World<ClockSync>, starts: &str) -> (&'static str, String) {
-    let v = w
-        .frame(0, 0)
-        .verdicts
-        .into_iter()
-        .find(|v| v.claim.starts_with(starts))
-        .expect("the scenario states this claim");
-    (v.status, v.detail)
 }
 
 #[test]

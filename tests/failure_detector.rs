@@ -1,6 +1,8 @@
 //! The failure-detector claims, run headless with fixed seeds. The truth the monitor cannot see
 //! (who crashed when, who was only paused) is read from the trace.
 
+mod common;
+
 use dsviz_core::scenarios::failure_detector::{self, Episode, FailureDetector, State};
 use dsviz_core::scenarios::{ParamInput, Params};
 use dsviz_core::sim::protocol::Verdict;
@@ -290,27 +292,7 @@ fn the_default_run_shows_every_claim() {
 
 #[test]
 fn a_run_replays_and_seeks_to_the_same_trace_and_verdicts() {
-    use dsviz_core::run::Run;
-    let crash = ActionKind::CrashNode(2);
-    let mut live = Run::new("failure-detector", 7, &[]).expect("defaults");
-    live.advance_to(Time::from_ms(5_000)).expect("advance");
-    live.act(crash.clone()).expect("crash");
-    live.advance_to(Time::from_ms(20_000)).expect("advance");
-    let look = |r: &Run| {
-        let w = r.world();
-        let since = w.trace().totals().events;
-        (r.summary().trace_hash, w.frame(since, 0).verdicts)
-    };
-    let end = look(&live);
-    live.seek(Time::from_ms(8_000)).expect("seek back");
-    assert_ne!(look(&live).0, end.0);
-    live.seek(Time::from_ms(20_000)).expect("seek forward");
-    assert_eq!(look(&live), end);
-    let mut again = Run::new("failure-detector", 7, &[]).expect("defaults");
-    again
-        .replay(&[(Time::from_ms(5_000), crash)], Time::from_ms(20_000))
-        .expect("replay");
-    assert_eq!(look(&again), end);
+    common::assert_replays_and_seeks("failure-detector", ActionKind::CrashNode(2));
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! linearly; a clock stepped back makes a time-of-day duration negative while the monotonic one
 //! stays right; timestamps from different clocks can order a reply before its request.
 
+mod common;
+
+use common::verdict;
 use dsviz_core::run::Run;
 use dsviz_core::scenarios::physical_clocks::{self, PhysicalClocks};
 use dsviz_core::scenarios::{ParamInput, Params};
@@ -35,16 +38,6 @@ fn metric(w: &World<PhysicalClocks>, node: NodeId, name: &str) -> Vec<(Time, f64
             _ => None,
         })
         .collect()
-}
-
-fn verdict(w: &World<PhysicalClocks>, starts: &str) -> (&'static str, String) {
-    let v = w
-        .frame(0, 0)
-        .verdicts
-        .into_iter()
-        .find(|v| v.claim.starts_with(starts))
-        .expect("the scenario states this claim");
-    (v.status, v.detail)
 }
 
 #[test]

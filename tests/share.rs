@@ -103,6 +103,7 @@ fn damaged_links_give_a_clear_message() {
             pack(r#"{"s":"sandbox","seed":"1","t":99999999999999999}"#),
             "one simulated hour",
         ),
+        (pack(&" ".repeat(2 << 20)), "more than 1 MB"),
     ];
     for (link, says) in cases {
         let err = Run::from_share(&link)

@@ -94,6 +94,31 @@ export function onThemeChange(f) {
   listeners.add(f);
 }
 
+/** The page's look changed (presentation mode, a forced light theme): read the colours again. */
+export function invalidateTheme() {
+  themeCache = null;
+  for (const f of listeners) f();
+}
+
+/** Runs `fn` with classes added to <html> (e.g. "light" for a slide export) and the theme read
+ *  from them; the page's own look is back before anything is painted. */
+export function withRootClasses(add, remove, fn) {
+  const root = document.documentElement;
+  const added = add.filter((c) => !root.classList.contains(c));
+  const removed = remove.filter((c) => root.classList.contains(c));
+  const saved = themeCache;
+  root.classList.add(...added);
+  root.classList.remove(...removed);
+  themeCache = null;
+  try {
+    return fn();
+  } finally {
+    root.classList.remove(...added);
+    root.classList.add(...removed);
+    themeCache = saved;
+  }
+}
+
 /** The page's CSS variables as canvas colours; re-read when the colour scheme flips. */
 export function theme() {
   if (themeCache) return themeCache;
@@ -160,11 +185,18 @@ function hash(s) {
 
 // ---------------------------------------------------------------- canvas
 
-/** Size the canvas backing store to its CSS box × devicePixelRatio; returns the CSS size. */
+/** How much bigger than CSS pixels a canvas draws (presentation mode sets data-zoom on the views). */
+export const canvasZoom = (canvas) => Number(canvas?.dataset?.zoom) || 1;
+
+/** Size the canvas backing store to its CSS box × devicePixelRatio; returns the size drawn in
+ *  (CSS pixels, divided by the canvas's zoom). A canvas with `fixedSize = { w, h, dpr }` (an
+ *  off-screen one, for export) keeps that size. */
 export function fitCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(canvas.clientWidth));
-  const h = Math.max(1, Math.round(canvas.clientHeight));
+  const fixed = canvas.fixedSize;
+  const zoom = fixed ? 1 : canvasZoom(canvas);
+  const dpr = (fixed?.dpr ?? (window.devicePixelRatio || 1)) * zoom;
+  const w = Math.max(1, Math.round(fixed?.w ?? canvas.clientWidth / zoom));
+  const h = Math.max(1, Math.round(fixed?.h ?? canvas.clientHeight / zoom));
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);
   if (canvas.width !== bw || canvas.height !== bh) {

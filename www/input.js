@@ -1,7 +1,7 @@
 // Mouse and touch on the two canvases: hover tooltips, clicks that open the node and link
 // menus (or, with the partition tool on, put nodes into groups, by click or by dragging a box),
 // and the timeline's wheel zoom, shift+wheel row scroll and drag to look back.
-import { nodeName, fmtValue, fmtDuration } from './format.js';
+import { nodeName, fmtValue, fmtDuration, canvasZoom } from './format.js';
 import { nodesInBox } from './graph-overlays.js';
 import { eventRows, nodeRows, messageRows } from './describe.js';
 
@@ -16,7 +16,8 @@ export function bindPointer(ctx) {
 
 function localXY(canvas, e) {
   const r = canvas.getBoundingClientRect();
-  return { x: e.clientX - r.left, y: e.clientY - r.top };
+  const z = canvasZoom(canvas);
+  return { x: (e.clientX - r.left) / z, y: (e.clientY - r.top) / z };
 }
 
 function linkRows(app, a, b) {

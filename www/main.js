@@ -10,7 +10,7 @@ import { readUrl, writeUrl } from './url.js';
 import { GraphView } from './graph.js';
 import { TimelineView } from './timeline.js';
 import { TraceBuffer } from './trace.js';
-import { LabelColours, nodeName, fmtClock, fmtSigned, fmtDuration, fmtValue } from './format.js';
+import { LabelColours, nodeName, fmtClock, fmtSigned, fmtDuration, fmtValue, canvasZoom } from './format.js';
 import { bindPointer } from './input.js';
 import { Legend } from './legend.js';
 import { MessagePanel } from './message-panel.js';
@@ -19,6 +19,10 @@ import { ComparePanel } from './compare.js';
 import { ClockMap } from './clockmap.js';
 import { TimeBaseToggle } from './timebase.js';
 import { NoteBands } from './note-bands.js';
+import { TimeTravel } from './timetravel.js';
+import { ShareUi, shareFragment } from './share.js';
+import { ExportUi } from './export.js';
+import { Modes } from './modes.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -70,6 +74,10 @@ const params = new ParamsPanel({
   onApply: (id, values) => app.applyScenario(id, values),
   onError: (msg) => controls.toast(msg, 'error'),
 });
+const timetravel = new TimeTravel(app, { controls, timeline });
+const share = new ShareUi(app, { controls });
+const exporter = new ExportUi(app, { controls, graph, timeline, colours });
+const modes = new Modes(app, { graph, timeline, shareLink: () => share.link() });
 
 // ---------------------------------------------------------------- errors
 
@@ -112,6 +120,7 @@ function guard(f, quiet = false) {
   }
 }
 app.error = (message) => controls.toast(message, 'error');
+app.guard = guard;
 
 // ---------------------------------------------------------------- simulation lifecycle
 
@@ -119,9 +128,16 @@ app.error = (message) => controls.toast(message, 'error');
 function createSim(scenarioId, seed, values) {
   const r = guard(() => new Simulation(scenarioId, seed, values));
   if (!r.ok) return r.message ?? 'refused';
+  installSim(r.value, scenarioId, seed, values);
+  writeUrl(app);
+  return null;
+}
+
+/** Puts a simulation in place (new, from a share link, from a trace file) and resets the views. */
+function installSim(sim, scenarioId, seed, values) {
   const old = app.sim;
   const prevScenario = app.scenarioId;
-  app.sim = r.value;
+  app.sim = sim;
   Object.assign(app, { scenarioId, seed, params: { ...values }, frame: null, selected: null, selectedLink: null });
   try {
     old?.free?.();
@@ -147,9 +163,24 @@ function createSim(scenarioId, seed, values) {
   controls.setScenario(scenarioId);
   controls.setSeed(seed);
   controls.status('');
-  writeUrl(app);
-  return null;
+  timetravel.reset();
 }
+
+/** A simulation made by the simulator itself (share.js, export.js), standing paused. */
+app.adoptSim = (sim) => {
+  const r = guard(() => ({ id: sim.scenarioId(), seed: sim.seed(), params: sim.params() }));
+  if (!r.ok) return false;
+  installSim(sim, r.value.id, r.value.seed, r.value.params);
+  app.pause();
+  return true;
+};
+/** The default scenario (the one the query names, else the first), after a link or file failed. */
+app.openDefault = () => {
+  const start = readUrl(app.scenarios);
+  if (createSim(start.spec.id, start.seed, start.params)) createSim(start.spec.id, start.seed, defaults(start.spec));
+};
+app.writeUrl = () => writeUrl(app);
+app.simulationClass = () => Simulation;
 
 app.randomSeed = () => {
   const r = Simulation?.randomSeed ? guard(() => Simulation.randomSeed()) : { ok: false };
@@ -209,7 +240,9 @@ function describeAction(method, args) {
 
 function runAction(method, args, quiet) {
   if (!ACTIONS.includes(method)) throw new Error(`unknown action ${method}`);
+  const before = timetravel.beforeAct();
   const r = guard(() => app.sim[method](...args), quiet);
+  timetravel.afterAct(before, r.ok);
   if (r.ok) controls.status(`t = ${fmtClock(guard(() => app.sim.now()).value)}: ${describeAction(method, args)}.`);
   return r;
 }
@@ -255,7 +288,8 @@ app.onMenuClosed = () => {
 
 function clientPos(canvas, p) {
   const r = canvas.getBoundingClientRect();
-  return { x: r.left + p.x, y: r.top + p.y };
+  const z = canvasZoom(canvas);
+  return { x: r.left + p.x * z, y: r.top + p.y * z };
 }
 
 app.selectNode = (id, anchor) => {
@@ -284,6 +318,7 @@ function tick(ts) {
     const r = guard(() => app.sim.advance(real * app.speed));
     if (!r.ok) app.pause();
   }
+  if (!app.dead) timetravel.beforeFrame();
   const r = app.dead ? { ok: false } : guard(() => app.sim.frame());
   if (app.dead) return;
   try {
@@ -295,6 +330,7 @@ function tick(ts) {
       graph.ingest(r.value.events, r.value);
       plots.ingest(r.value);
       messagePanel.ingest(r.value);
+      timetravel.afterFrame(r.value);
     }
     render(real);
   } catch (e) {
@@ -369,8 +405,8 @@ async function boot() {
     nodePosition: (id) => {
       const p = graph.posOf(id);
       if (!p) return null;
-      const r = graph.canvas.getBoundingClientRect();
-      return { x: r.left + window.scrollX + p.x, y: r.top + window.scrollY + p.y };
+      const c = clientPos(graph.canvas, p);
+      return { x: c.x + window.scrollX, y: c.y + window.scrollY };
     },
     linkInfo: (a, b) => app.linkInfo(a, b),
     togglePartitionTool: () => app.togglePartitionTool(),
@@ -381,12 +417,28 @@ async function boot() {
     partitionTool,
     params,
     messagePanel,
+    // Time travel, sharing, export (course pages may script these).
+    seek: (ms) => timetravel.seek(ms),
+    stepBack: () => timetravel.stepBack(),
+    undo: () => timetravel.undo(),
+    get maxTime() { return timetravel.maxT; },
+    shareLink: () => share.link(),
+    openShare: (text) => share.open(String(text)),
+    exportTrace: () => exporter.traceJson(),
+    importTrace: (text) => exporter.importText(String(text)),
+    timelineSvg: () => exporter.timelineSvg(),
+    present: (on = true) => modes.present(on),
+    get presenting() { return modes.presenting; },
+    timetravel,
+    exporter,
   };
   bindPointer({ app, graph, timeline, controls, menus });
   let mod;
   try {
     mod = await import('./pkg/dsviz.js');
-    await mod.default();
+    // The single-file build (dist/dsviz.html) carries the module as base64 in a data block.
+    const inline = document.getElementById('dsviz-wasm');
+    await mod.default(inline ? { module_or_path: Uint8Array.from(atob(inline.textContent.trim()), (c) => c.charCodeAt(0)) } : undefined);
   } catch (e) {
     controls.fatal(
       'The simulator (WebAssembly) could not be loaded. If you are running from a checkout, build it first with "npm run build", serve the folder with "npm start", and reload.',
@@ -415,12 +467,18 @@ async function boot() {
   const start = readUrl(app.scenarios);
   controls.setScenarios(app.scenarios, start.spec.id);
   app.setSpeed(start.speed);
-  if (createSim(start.spec.id, start.seed, start.params)) {
-    // A bad parameter in the URL must not leave a dead page: fall back to the defaults.
-    if (createSim(start.spec.id, start.seed, defaults(start.spec))) return;
+  const frag = shareFragment();
+  if (frag && !share.openFragment(frag)) {
+    app.pause(); // a shared run opens paused at its instant
+  } else {
+    if (!app.sim && createSim(start.spec.id, start.seed, start.params)) {
+      // A bad parameter in the URL must not leave a dead page: fall back to the defaults.
+      if (createSim(start.spec.id, start.seed, defaults(start.spec))) return;
+    }
+    if (start.play) app.play();
+    else app.pause();
   }
-  if (start.play) app.play();
-  else app.pause();
+  if (!app.sim) return;
   requestAnimationFrame(tick);
 }
 

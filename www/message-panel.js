@@ -76,6 +76,11 @@ export class MessagePanel {
   ingest(frame) {
     this.checkRun();
     if (!frame) return;
+    // After a seek or an undo the run may take another branch: what was learnt may not hold.
+    if (frame.reset) {
+      this.cache.clear();
+      if (this.msg) this.msg.state = 'gone';
+    }
     const msgs = frame.messages;
     if (this.bytes !== false && msgs.length && msgs.length <= PREFETCH_MAX_IN_FLIGHT) {
       let asked = 0;

@@ -1,6 +1,7 @@
 // Drawing of the timeline's content: message arrows and per-event marks. Paths are batched by
 // colour (one stroke per colour, not per message) so tens of thousands of events stay cheap.
 import { drawCross, drawArrowHead, fmtSigned, clamp } from './format.js';
+import { newPath } from './svg-context.js';
 
 const MAX_HITS = 20_000; // hover targets kept per frame
 
@@ -8,6 +9,7 @@ let patCache = { colour: null, pattern: null };
 
 /** Diagonal hatching for paused intervals. */
 export function pausePattern(ctx, colour) {
+  if (ctx.createHatch) return ctx.createHatch(colour, 8); // the SVG back-end (svg-context.js)
   if (patCache.colour === colour && patCache.pattern) return patCache.pattern;
   const c = document.createElement('canvas');
   c.width = c.height = 8;
@@ -41,18 +43,18 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   const dots = new Map();
   const pathFor = (m, i) => {
     let p = m.get(i);
-    if (!p) m.set(i, (p = new Path2D()));
+    if (!p) m.set(i, (p = newPath(ctx)));
     return p;
   };
   const retryArrows = new Map(); // retransmissions: dashed
   const dupArrows = new Map(); // duplicates the transport threw away: faint
   const packetPaths = new Map(); // packets of a large message, in its colour
-  const lostX = new Path2D();
+  const lostX = newPath(ctx);
   const marks = {
-    tick: new Path2D(), crash: new Path2D(), crashDisc: new Path2D(), recover: new Path2D(), pause: new Path2D(),
-    clock: new Path2D(), cut: new Path2D(), heal: new Path2D(), cutDots: new Path2D(), healDots: new Path2D(), note: new Path2D(), other: new Path2D(),
-    corruptX: new Path2D(), corrupt: new Path2D(), discard: new Path2D(), packets: new Path2D(), packetDots: new Path2D(),
-    random: new Path2D(), linkSet: new Path2D(), linkSetEnds: new Path2D(), fault: new Path2D(), metric: new Path2D(),
+    tick: newPath(ctx), crash: newPath(ctx), crashDisc: newPath(ctx), recover: newPath(ctx), pause: newPath(ctx),
+    clock: newPath(ctx), cut: newPath(ctx), heal: newPath(ctx), cutDots: newPath(ctx), healDots: newPath(ctx), note: newPath(ctx), other: newPath(ctx),
+    corruptX: newPath(ctx), corrupt: newPath(ctx), discard: newPath(ctx), packets: newPath(ctx), packetDots: newPath(ctx),
+    random: newPath(ctx), linkSet: newPath(ctx), linkSetEnds: newPath(ctx), fault: newPath(ctx), metric: newPath(ctx),
   };
   const labels = [];
   const hit = (h) => {

@@ -113,8 +113,26 @@ export class TimelineView {
     return this.roleW;
   }
 
-  draw(frame, { selected = null } = {}) {
+  draw(frame, opts) {
     const { ctx, w, h } = fitCanvas(this.canvas);
+    this.paint(ctx, w, h, frame, opts);
+  }
+
+  /** Draws the view as it stands onto another context (a bigger canvas, or an SvgContext) of
+   *  w × h CSS pixels, for export; what the screen's hit testing uses is left as it was. */
+  exportTo(ctx, w, h, frame) {
+    const keep = { geom: this.geom, hits: this.hits, hover: this.hover, rowScroll: this.rowScroll, roleKey: this.roleKey, roleW: this.roleW };
+    this.hover = null;
+    this.roleKey = null; // the export's type size may differ from the screen's
+    try {
+      this.paint(ctx, w, h, frame, { exporting: true });
+    } finally {
+      Object.assign(this, keep);
+    }
+  }
+
+  paint(ctx, w, h, frame, { selected = null, exporting = false } = {}) {
+    this.exporting = exporting;
     const t = theme();
     ctx.fillStyle = t.panel;
     ctx.fillRect(0, 0, w, h);
@@ -275,7 +293,7 @@ export class TimelineView {
     ctx.textAlign = 'right';
     ctx.fillText(note, g.plotR, g.axisH / 2);
     // While the simulator is producing more events than a frame carries, say so.
-    if (performance.now() - this.trace.lastSkipAt < 2000) {
+    if (!this.exporting && performance.now() - this.trace.lastSkipAt < 2000) {
       this.banner(ctx, g, t, `too many events to draw them all: ${this.trace.skipped.toLocaleString('en-US')} skipped so far — slow down to see every message`, g.h - 6, t.pause);
     }
     if (this.trace.dropped > 0 && g.start < this.trace.oldestT && g.x(this.trace.oldestT) - g.plotL > 200) {

@@ -19,7 +19,10 @@ export function readUrl(scenarios) {
   }
   const speed = Number(q.get('speed'));
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  const play = q.has('paused') || q.get('play') === '0' ? false : q.get('play') === '1' || !reduced;
+  // Embedded in a course page: still until the reader presses play, unless the page asks (autoplay=1).
+  const embed = q.get('embed') === '1' || q.get('embed') === 'true';
+  const asked = q.get('play') === '1' || q.get('autoplay') === '1';
+  const play = q.has('paused') || q.get('play') === '0' || q.get('autoplay') === '0' ? false : asked || (!embed && !reduced);
   return { spec, params, seed, speed: speed > 0 ? speed : 1, play };
 }
 

@@ -57,18 +57,18 @@ pub struct Simulation {
     run: Run,
     /// First trace event the next frame() returns.
     cursor: u64,
-    /// The run's epoch when the last frame was read: a change means the views must start afresh.
-    epoch: u64,
+    /// The run's epoch when the last frame was read (None: no frame read yet): a change means
+    /// the views must start afresh.
+    epoch: Option<u64>,
 }
 
 impl Simulation {
     fn wrap(run: Run) -> Simulation {
-        // The epoch differs from the run's, so the first frame carries the history so far.
-        let epoch = run.epoch().wrapping_add(1);
+        // No epoch read yet: the first frame is a reset and carries the history so far.
         Simulation {
             run,
             cursor: 0,
-            epoch,
+            epoch: None,
         }
     }
 }
@@ -195,9 +195,9 @@ impl Simulation {
 
     /// Everything needed to draw one frame; its `events` are those recorded since the last call.
     pub fn frame(&mut self) -> JsResult<JsValue> {
-        let reset = self.run.epoch() != self.epoch;
+        let reset = self.epoch != Some(self.run.epoch());
         if reset {
-            self.epoch = self.run.epoch();
+            self.epoch = Some(self.run.epoch());
             self.cursor = 0;
         }
         let w = self.run.world();

@@ -33,7 +33,7 @@ export async function setup() {
  * Open the page and wait until its first frame is drawn. `problems` collects console errors,
  * uncaught exceptions and any request that tried to leave the local server.
  */
-export async function openPage(env, { query = '', viewport = { width: 1280, height: 800 }, route } = {}) {
+export async function openPage(env, { query = '', url, viewport = { width: 1280, height: 800 }, route } = {}) {
   const context = await env.browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems = [];
@@ -49,7 +49,7 @@ export async function openPage(env, { query = '', viewport = { width: 1280, heig
     }
     return route ? route(r) : r.continue();
   });
-  await page.goto(`${env.server.url}${query ? `?${query}` : ''}`);
+  await page.goto(url ?? `${env.server.url}${query ? `?${query}` : ''}`);
   return { page, problems, close: () => context.close() };
 }
 

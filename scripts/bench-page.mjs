@@ -1,0 +1,64 @@
+// Page figures for `npm run bench`: frame time with drawing, and start-up time, in headless
+// Chromium (software rendering, 1280×800). Imported by bench.mjs; prints nothing itself.
+import { chromium } from 'playwright-core';
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** p50/p95/max of the intervals between animation frames while the page plays: each interval
+ *  covers advance + frame() + drawing both views (and is at least one display refresh). */
+async function frameTimes(page, seconds) {
+  return page.evaluate((ms) => new Promise((resolve) => {
+    const gaps = [];
+    let last = performance.now();
+    const end = last + ms;
+    const tick = (t) => {
+      gaps.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(tick);
+      else {
+        gaps.sort((a, b) => a - b);
+        const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
+        const f = window.dsviz.frame ?? {};
+        resolve({ frames: gaps.length, p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1],
+          inFlight: f.messages?.length ?? 0, events: f.stats?.events ?? 0 });
+      }
+    };
+    requestAnimationFrame(tick);
+  }), seconds * 1000);
+}
+
+export async function pageFigures(url) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Start-up: navigation to the first drawn frame, on localhost, best of five cold loads.
+    let startup = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${url}index.html?scenario=sandbox`);
+      await page.waitForFunction(() => window.dsviz?.ready === true, null, { polling: 'raf' });
+      const ms = await page.evaluate(() => performance.now());
+      startup = Math.min(startup, ms, Date.now() - t0);
+      await page.close();
+    }
+    // 1,000 nodes with about 10,000 messages in flight: 13 peers each every 500 ms, 320 ms links.
+    const big = await ctx.newPage();
+    await big.goto(`${url}index.html?scenario=sandbox&p.nodes=1000&p.fanout=13&p.latency=constant&p.latency_ms=320&play=1`);
+    await big.waitForFunction(() => window.dsviz?.ready === true);
+    await big.waitForTimeout(2000);
+    const thousand = await frameTimes(big, 5);
+    await big.close();
+    // A timeline holding 100,000 recorded events: 200 nodes at 10x for a while, then 1x.
+    const dense = await ctx.newPage();
+    await dense.goto(`${url}index.html?scenario=sandbox&p.nodes=200&play=1&speed=10`);
+    await dense.waitForFunction(() => window.dsviz?.ready === true);
+    await dense.waitForFunction(() => (window.dsviz.frame?.stats?.events ?? 0) > 100000, null, { timeout: 60000 });
+    const timeline = await frameTimes(dense, 5);
+    await dense.close();
+    return { startup, thousand, timeline };
+  } finally {
+    await browser.close();
+  }
+}
