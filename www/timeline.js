@@ -274,12 +274,15 @@ export class TimelineView {
     const note = `${g.local ? 'local clocks · ' : ''}window ${fmtDuration(this.windowMs)}${this.follow ? '' : ' · looking back'}`;
     ctx.font = `${fs * 0.8}px ${t.font}`;
     const nw = ctx.measureText(note).width;
+    ctx.font = `600 ${fs * 0.8}px ${t.font}`;
+    const leftW = ctx.measureText(g.local ? 'local clock →' : 'time →').width; // the axis's own label, left
+    ctx.font = `${fs * 0.8}px ${t.font}`;
     ctx.fillStyle = t.muted;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
     for (let tt = Math.ceil(g.start / step) * step; tt <= g.end; tt += step) {
       const x = g.x(tt);
-      if (x < g.plotL + 20 || x > g.plotR - nw - 50) continue;
+      if (x < Math.max(g.plotL + 20, leftW + 8 + fs * 2.2) || x > g.plotR - nw - 50) continue;
       ctx.fillText(fmtTick(tt, step), x, g.axisH / 2);
     }
     ctx.textAlign = 'left';
