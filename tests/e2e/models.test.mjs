@@ -109,7 +109,8 @@ test('the partition tool cuts exactly the cross-group links; heal restores them,
     await page.mouse.click(p4.x, p4.y);
     const draft = await page.evaluate(() => Object.fromEntries(window.dsviz.partitionTool.draft));
     assert.deepEqual(draft, { 0: 0, 1: 0, 2: 1, 3: 1, 4: 1 });
-    assert.match(await menu.textContent(), /cuts 6 links/);
+    // The panel text follows the draft on the next animation frame: wait for it, not race it.
+    await until(page, () => /cuts 6 links/.test(document.querySelector('#menu').textContent));
 
     await menu.getByRole('button', { name: 'Apply partition' }).click();
     await until(page, () => Array.isArray(window.dsviz.frame.partition));
