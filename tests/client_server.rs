@@ -2,6 +2,8 @@
 //! latency, a large one latency + size/bandwidth; a message travels as ⌈size/MTU⌉ packets;
 //! throughput never exceeds the bandwidth; queued packets wait behind each other.
 
+mod common;
+
 use dsviz_core::run::Run;
 use dsviz_core::scenarios::ParamInput;
 use dsviz_core::sim::protocol::Verdict;
@@ -9,10 +11,7 @@ use dsviz_core::sim::trace::{TraceEvent, TraceKind};
 use dsviz_core::sim::{NodeId, Time};
 
 fn run(seed: u64, params: &[(&str, &str)]) -> Run {
-    let inputs: Vec<_> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect();
+    let inputs = common::inputs(params);
     Run::new("client-server", seed, &inputs).expect("valid client-server parameters")
 }
 

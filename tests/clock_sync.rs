@@ -13,7 +13,7 @@ mod common;
 use common::verdict;
 use dsviz_core::run::Run;
 use dsviz_core::scenarios::clock_sync::{self, ClockSync};
-use dsviz_core::scenarios::{ParamInput, Params};
+use dsviz_core::scenarios::Params;
 use dsviz_core::sim::trace::TraceKind;
 use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, NodeId, Time};
@@ -21,15 +21,8 @@ use std::collections::BTreeMap;
 
 const MS: i64 = 1_000_000;
 
-fn inputs(params: &[(&str, &str)]) -> Vec<(String, ParamInput)> {
-    params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect()
-}
-
 fn world(seed: u64, params: &[(&str, &str)]) -> World<ClockSync> {
-    let p = Params::new(clock_sync::SCENARIO.spec.params, &inputs(params))
+    let p = Params::new(clock_sync::SCENARIO.spec.params, &common::inputs(params))
         .expect("valid clock-sync parameters");
     clock_sync::world(&p, seed)
 }
@@ -477,7 +470,8 @@ fn a_client_that_crashes_mid_slew_reboots_with_its_slew_undone() {
 #[test]
 fn same_inputs_same_trace_and_bad_parameters_are_refused() {
     let run = |seed| {
-        let mut r = Run::new("clock-sync", seed, &inputs(&[("clients", "3")])).expect("valid");
+        let mut r =
+            Run::new("clock-sync", seed, &common::inputs(&[("clients", "3")])).expect("valid");
         r.replay(
             &[(Time::from_ms(5_000), ActionKind::SkewClock(2, -300 * MS))],
             Time::from_ms(60_000),
@@ -494,7 +488,7 @@ fn same_inputs_same_trace_and_bad_parameters_are_refused() {
         ("up_ms", "-1"),
     ] {
         assert!(
-            Run::new("clock-sync", 1, &inputs(&[bad])).is_err(),
+            Run::new("clock-sync", 1, &common::inputs(&[bad])).is_err(),
             "{bad:?}"
         );
     }

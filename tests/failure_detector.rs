@@ -4,17 +4,14 @@
 mod common;
 
 use dsviz_core::scenarios::failure_detector::{self, Episode, FailureDetector, State};
-use dsviz_core::scenarios::{ParamInput, Params};
+use dsviz_core::scenarios::Params;
 use dsviz_core::sim::protocol::Verdict;
 use dsviz_core::sim::trace::{TraceEvent, TraceKind};
 use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, Time};
 
 fn world(seed: u64, params: &[(&str, &str)]) -> World<FailureDetector> {
-    let inputs: Vec<_> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect();
+    let inputs = common::inputs(params);
     let p = Params::new(failure_detector::SCENARIO.spec.params, &inputs).expect("valid params");
     failure_detector::world(&p, seed)
 }

@@ -7,7 +7,7 @@ mod common;
 use common::verdict;
 use dsviz_core::run::Run;
 use dsviz_core::scenarios::physical_clocks::{self, PhysicalClocks};
-use dsviz_core::scenarios::{ParamInput, Params};
+use dsviz_core::scenarios::Params;
 use dsviz_core::sim::trace::{TraceEvent, TraceKind};
 use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, NodeId, Time};
@@ -15,16 +15,12 @@ use dsviz_core::sim::{ActionKind, NodeId, Time};
 const DAY_NS: u64 = 86_400_000_000_000;
 const MS: i64 = 1_000_000;
 
-fn inputs(params: &[(&str, &str)]) -> Vec<(String, ParamInput)> {
-    params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect()
-}
-
 fn world(seed: u64, params: &[(&str, &str)]) -> World<PhysicalClocks> {
-    let p = Params::new(physical_clocks::SCENARIO.spec.params, &inputs(params))
-        .expect("valid physical-clocks parameters");
+    let p = Params::new(
+        physical_clocks::SCENARIO.spec.params,
+        &common::inputs(params),
+    )
+    .expect("valid physical-clocks parameters");
     physical_clocks::world(&p, seed)
 }
 
@@ -327,7 +323,7 @@ fn drift_alone_reverses_timestamps_once_clocks_part_by_more_than_the_latency() {
 
 #[test]
 fn the_scenario_is_registered_and_refuses_bad_parameters() {
-    let ok = Run::new("physical-clocks", 1, &inputs(&[("nodes", "4")]));
+    let ok = Run::new("physical-clocks", 1, &common::inputs(&[("nodes", "4")]));
     assert!(ok.is_ok());
     for bad in [
         ("nodes", "9"),
@@ -335,7 +331,7 @@ fn the_scenario_is_registered_and_refuses_bad_parameters() {
         ("drift_pattern", "wild"),
     ] {
         assert!(
-            Run::new("physical-clocks", 1, &inputs(&[bad])).is_err(),
+            Run::new("physical-clocks", 1, &common::inputs(&[bad])).is_err(),
             "{bad:?}"
         );
     }

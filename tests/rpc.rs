@@ -2,8 +2,10 @@
 //! lost reply look the same to the client; retries without deduplication can charge a card twice;
 //! with deduplication a payment runs at most once, however many retries arrive.
 
+mod common;
+
 use dsviz_core::scenarios::rpc::{self, wire, Rpc, CARD};
-use dsviz_core::scenarios::{ParamInput, Params};
+use dsviz_core::scenarios::Params;
 use dsviz_core::sim::frame::hex;
 use dsviz_core::sim::protocol::Verdict;
 use dsviz_core::sim::trace::{TraceEvent, TraceKind};
@@ -11,10 +13,7 @@ use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, Time};
 
 fn world(seed: u64, params: &[(&str, &str)]) -> World<Rpc> {
-    let inputs: Vec<_> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect();
+    let inputs = common::inputs(params);
     let p = Params::new(rpc::SCENARIO.spec.params, &inputs).expect("valid rpc parameters");
     rpc::world(&p, seed)
 }

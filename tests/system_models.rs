@@ -1,16 +1,14 @@
 //! The system-models claims (links, nodes, timing), run headless on the sandbox.
 
+mod common;
+
 use dsviz_core::run::Run;
-use dsviz_core::scenarios::ParamInput;
 use dsviz_core::sim::trace::{LossReason, TraceEvent, TraceKind};
 use dsviz_core::sim::{ActionKind, Time};
 use std::collections::BTreeMap;
 
 fn sandbox(seed: u64, params: &[(&str, &str)]) -> Run {
-    let inputs: Vec<_> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect();
+    let inputs = common::inputs(params);
     Run::new("sandbox", seed, &inputs).expect("valid sandbox parameters")
 }
 

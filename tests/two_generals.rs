@@ -2,6 +2,8 @@
 //! k messengers and loss p none arrives with probability p^k; each acknowledgement only moves the
 //! uncertainty to the other general (the sender of the last message cannot know it arrived).
 
+mod common;
+
 use dsviz_core::scenarios::batch;
 use dsviz_core::scenarios::two_generals::{
     self, formula, knowledge, outcome, theory, Counts, Outcome, TwoGenerals, A, B,
@@ -11,10 +13,7 @@ use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, Time};
 
 fn params(p: &[(&str, &str)]) -> Params {
-    let inputs: Vec<_> = p
-        .iter()
-        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
-        .collect();
+    let inputs = common::inputs(p);
     Params::new(two_generals::SCENARIO.spec.params, &inputs).expect("valid parameters")
 }
 

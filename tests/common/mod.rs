@@ -2,9 +2,18 @@
 #![allow(dead_code)]
 
 use dsviz_core::run::Run;
+use dsviz_core::scenarios::ParamInput;
 use dsviz_core::sim::protocol::Protocol;
 use dsviz_core::sim::world::World;
 use dsviz_core::sim::{ActionKind, Time};
+
+/// Parameters as a person writes them (`("loss", "0.3")`), for `Run::new` or `Params::new`.
+pub fn inputs(pairs: &[(&str, &str)]) -> Vec<(String, ParamInput)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), ParamInput::Text(v.to_string())))
+        .collect()
+}
 
 /// The status and detail of the scenario's claim that starts with `starts`.
 pub fn verdict<P: Protocol>(w: &World<P>, starts: &str) -> (&'static str, String) {
