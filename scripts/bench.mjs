@@ -60,7 +60,10 @@ async function wasm(url) {
         const t0 = performance.now();
         const f = big.frame();
         ms += performance.now() - t0;
-        bytes += JSON.stringify(f).length;
+        // The JSON part as text, the message columns as the bytes of their typed arrays.
+        const { msgs, ...rest } = f;
+        bytes += JSON.stringify(rest).length;
+        for (const v of Object.values(msgs ?? {})) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
       }
       big.free();
       return {

@@ -89,6 +89,43 @@ fn frame_carries_nodes_messages_and_only_new_events() {
         Some("up")
     );
     assert_eq!(get(&f1, "now").as_f64(), Some(1000.0));
+    // Messages in flight come as equal-length typed-array columns, labels by index.
+    let msgs = get(&f1, "msgs");
+    let count = get(&msgs, "count").as_f64().expect("count") as u32;
+    assert!(count > 0, "pings in flight after a second");
+    assert!(
+        get(&f1, "messages").is_undefined(),
+        "no object form from the core"
+    );
+    let from = js_sys::Uint32Array::from(get(&msgs, "from"));
+    let to = js_sys::Uint32Array::from(get(&msgs, "to"));
+    let progress = js_sys::Float64Array::from(get(&msgs, "progress"));
+    let label = js_sys::Uint16Array::from(get(&msgs, "label"));
+    let labels = js_sys::Array::from(&get(&msgs, "labels"));
+    for col in [
+        "id",
+        "from",
+        "to",
+        "label",
+        "progress",
+        "sentAt",
+        "arrivesAt",
+        "packet",
+        "packets",
+    ] {
+        assert_eq!(
+            get(&get(&msgs, col), "length").as_f64(),
+            Some(count as f64),
+            "{col}"
+        );
+    }
+    for i in 0..count {
+        assert!(
+            from.get_index(i) < 5 && to.get_index(i) < 5 && from.get_index(i) != to.get_index(i)
+        );
+        assert!((0.0..=1.0).contains(&progress.get_index(i)));
+        assert!(labels.get(label.get_index(i) as u32).as_string().is_some());
+    }
     let n1 = js_sys::Array::from(&get(&f1, "events")).length();
     assert!(n1 > 20, "{n1} events in the first second");
     let f2 = sim.frame().expect("frame");
@@ -233,9 +270,9 @@ fn a_message_in_flight_can_be_inspected_and_dropped() {
     for _ in 0..200 {
         sim.step().expect("step");
         let f = sim.frame().expect("frame");
-        let msgs = js_sys::Array::from(&get(&f, "messages"));
-        if msgs.length() > 0 {
-            id = get(&msgs.get(0), "id").as_f64();
+        let msgs = get(&f, "msgs");
+        if get(&msgs, "count").as_f64() > Some(0.0) {
+            id = Some(js_sys::Float64Array::from(get(&msgs, "id")).get_index(0));
             break;
         }
     }

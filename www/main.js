@@ -23,6 +23,7 @@ import { TimeTravel } from './timetravel.js';
 import { ShareUi, shareFragment } from './share.js';
 import { ExportUi } from './export.js';
 import { Modes } from './modes.js';
+import { attachMessages, messageCount } from './messages.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -323,7 +324,7 @@ function tick(ts) {
   if (app.dead) return;
   try {
     if (r.ok) {
-      app.frame = r.value;
+      app.frame = attachMessages(r.value);
       trace.ingest(r.value);
       clocks.ingest(r.value);
       noteBands.ingest(r.value, app.scenarioId);
@@ -360,7 +361,7 @@ function render(real) {
   if (f) {
     setSplit(f.nodes.length);
     controls.setNow(f.now);
-    controls.setStats(f.stats, f.messages.length);
+    controls.setStats(f.stats, messageCount(f));
     controls.setPartitionTool(partitionTool.active, f.partition);
     narration.updateVerdicts(f.verdicts);
     narration.updateTiming(f.timing, f.now);

@@ -61,6 +61,8 @@ pub struct FrameView<'a> {
     pub now: f64,
     pub nodes: Vec<NodeView>,
     pub links: Vec<LinkView>,
+    /// Left out when empty: the wasm facade sends these as typed-array columns instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<MessageView>,
     pub events: Vec<&'a TraceEvent>,
     /// New events left out: past the per-frame cap, or already out of the trace window.

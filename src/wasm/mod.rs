@@ -13,12 +13,14 @@
 
 mod actions;
 mod batch;
+mod bulk;
 mod convert;
 
 use crate::run::Run;
 use crate::scenarios;
 use crate::sim::action::duration_ns;
 use crate::sim::Time;
+use bulk::messages_to_js;
 use convert::{params_from_js, seed_from_js, to_js, to_js_bulk};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -194,6 +196,7 @@ impl Simulation {
     }
 
     /// Everything needed to draw one frame; its `events` are those recorded since the last call.
+    /// Messages in flight come as columns of typed arrays in `msgs` (see bulk.rs), not objects.
     pub fn frame(&mut self) -> JsResult<JsValue> {
         let reset = self.epoch != Some(self.run.epoch());
         if reset {
@@ -201,8 +204,15 @@ impl Simulation {
             self.cursor = 0;
         }
         let w = self.run.world();
-        let view = w.frame(self.cursor, MAX_FRAME_EVENTS);
+        let mut view = w.frame(self.cursor, MAX_FRAME_EVENTS);
+        let messages = std::mem::take(&mut view.messages);
         let out = to_js_bulk(&view)?;
+        js_sys::Reflect::set(
+            &out,
+            &JsValue::from_str("msgs"),
+            &messages_to_js(&messages)?,
+        )
+        .map_err(|_| JsError::new("could not attach the message columns"))?;
         self.cursor = w.trace().totals().events;
         if reset {
             js_sys::Reflect::set(&out, &JsValue::from_str("reset"), &JsValue::TRUE)
