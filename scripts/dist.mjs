@@ -164,6 +164,9 @@ function singleFile() {
   replaceOnce(/<!-- No inline script, no eval;[\s\S]*?-->/, () => '<!-- Single-file build: its one script and one style are allowed by hash; no eval. -->', 'CSP comment');
   replaceOnce(/<link rel="icon" href="[^"]*"[^>]*>/, () => `<link rel="icon" href="${icon}" type="image/svg+xml">`, 'icon link');
   html = html.replace(/\s*<link rel="stylesheet" href="[^"]+">/g, '');
+  // The wasm is inline here: nothing to preload (and nothing may be fetched).
+  html = html.replace(/\s*<!-- The simulator is the largest download[\s\S]*?-->/, '');
+  html = html.replace(/\s*<link rel="preload" [^>]*>/g, '');
   replaceOnce(/<script type="module" src="www\/main.js"><\/script>/,
     () => `<style>${css}</style>\n  <script type="module">${js}</script>`, 'main.js script');
   replaceOnce(/<\/body>/, () => `<script type="application/octet-stream" id="dsviz-wasm">\n${wasm.replace(/.{1,120}/g, '$&\n')}</script>\n</body>`, '</body>');
