@@ -3,6 +3,9 @@
 //! it is the ground on which the student picks link kinds, fault models and a timing model, then
 //! crashes, pauses, cuts, partitions and skews, and watches the effects.
 
+#[path = "sandbox_heard.rs"]
+mod heard;
+
 use super::model;
 use super::params::{ParamSpec, Params};
 use super::{Scenario, ScenarioSpec};
@@ -11,6 +14,7 @@ use crate::sim::protocol::{Ctx, Fields, Message, Protocol};
 use crate::sim::rng::SimRng;
 use crate::sim::world::World;
 use crate::sim::{Duration, NodeId, Runner};
+use heard::Heard;
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec::integer("nodes", "Nodes", 5.0, 1.0, 2000.0).help("How many nodes take part."),
@@ -105,8 +109,9 @@ pub struct State {
     garbled: u64,
     /// Monotonic reading at the node's latest event.
     latest: i64,
-    /// Monotonic reading when each peer was last heard from; None: not since this boot.
-    last_heard: Vec<Option<i64>>,
+    /// When each peer was last heard from (monotonic), and how many lately. Boxed: the state
+    /// is moved in and out of the world on every event, and a small one moves faster.
+    heard: Box<Heard>,
     scratch: Vec<NodeId>,
 }
 
@@ -121,13 +126,11 @@ const ROUND: u64 = 0;
 impl Sandbox {
     /// Peers heard from within the last two and a half rounds, as of the node's latest event.
     fn heard_recently(&self, state: &State) -> usize {
-        let window = (self.interval.0 as i64).saturating_mul(5) / 2;
-        state
-            .last_heard
-            .iter()
-            .flatten()
-            .filter(|t| state.latest - **t <= window)
-            .count()
+        state.heard.recent()
+    }
+
+    fn window(&self) -> i64 {
+        (self.interval.0 as i64).saturating_mul(5) / 2
     }
 
     fn targets(&self, ctx: &mut Ctx<Msg>, state: &mut State) {
@@ -163,7 +166,7 @@ impl Protocol for Sandbox {
             pongs_received: 0,
             garbled: 0,
             latest: ctx.mono(),
-            last_heard: vec![None; ctx.node_count()],
+            heard: Box::new(Heard::new(ctx.node_count(), self.window())),
             scratch: Vec::new(),
         }
     }
@@ -177,16 +180,16 @@ impl Protocol for Sandbox {
         msg: Msg,
     ) {
         state.latest = ctx.mono();
+        state.heard.advance(state.latest);
         let (Msg::Ping { origin, .. } | Msg::Pong { origin, .. }) = msg;
         // The node believes the origin field: it cannot check who really sent a message.
-        let Some(slot) = state.last_heard.get_mut(origin as usize) else {
+        if !state.heard.hear(origin, state.latest) {
             state.garbled += 1;
             ctx.note(format!(
                 "garbled message from n{from}: origin {origin} does not exist"
             ));
             return;
-        };
-        *slot = Some(ctx.mono());
+        }
         let me = ctx.id();
         match msg {
             Msg::Ping { round, .. } => ctx.send(from, Msg::Pong { round, origin: me }),
@@ -197,6 +200,7 @@ impl Protocol for Sandbox {
     fn on_timer(&self, ctx: &mut Ctx<Msg>, state: &mut State, _: &mut Stable, _tag: u64) {
         state.round += 1;
         state.latest = ctx.mono();
+        state.heard.advance(state.latest);
         self.targets(ctx, state);
         let (me, n) = (ctx.id(), ctx.node_count() as u64);
         for i in 0..state.scratch.len() {
@@ -224,7 +228,7 @@ impl Protocol for Sandbox {
             Some(s) => format!(
                 "heard {}/{}",
                 self.heard_recently(s),
-                s.last_heard.len() - 1
+                s.heard.last.len() - 1
             ),
         }
     }
@@ -241,7 +245,7 @@ impl Protocol for Sandbox {
                     self.heard_recently(s).to_string(),
                 ),
             ];
-            for (peer, t) in s.last_heard.iter().enumerate().take(16) {
+            for (peer, t) in s.heard.last.iter().enumerate().take(16) {
                 if let Some(t) = t {
                     f.push((
                         format!("last heard n{peer}"),
@@ -276,7 +280,7 @@ pub fn world(p: &Params, seed: u64) -> World<Sandbox> {
 impl State {
     /// Peers heard from since this boot (for tests and the inspector).
     pub fn peers_heard(&self) -> usize {
-        self.last_heard.iter().flatten().count()
+        self.heard.last.iter().flatten().count()
     }
 
     pub fn pings_sent(&self) -> u64 {
