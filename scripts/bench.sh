@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/build.sh
+node scripts/dist.mjs
 cargo build -q --release --example bench
 node scripts/bench.mjs

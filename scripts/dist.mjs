@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packs the built page for static hosting (run after scripts/build.sh has built www/pkg/):
-//   dist/              index.html, www/*.js, www/*.css, www/favicon.svg, www/pkg/dsviz.js + .wasm:
-//                      relative URLs only, so it works from any host at any sub-path.
+//   dist/              index.html, www/app.js (every module joined and minified), www/app.css (the
+//                      styles joined), www/favicon.svg, www/pkg/dsviz_bg.wasm: four requests instead
+//                      of forty-odd, relative URLs only, so it works from any host at any sub-path.
 //   dist/dsviz.html    one file: the CSS inlined, every JS module joined into one inline module
 //                      script, the wasm as base64 in a data block. Opens straight from disk.
 //   node scripts/dist.mjs [--out DIR]
@@ -31,24 +32,40 @@ const read = (rel) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 
 // ---------------------------------------------------------------- the static site
 
-/** Files the page loads: index.html, the page's modules and styles, the built simulator. */
-function siteFiles() {
-  const www = fs.readdirSync(path.join(ROOT, 'www')).filter((f) => /\.(js|css|svg)$/.test(f)).map((f) => `www/${f}`);
-  return ['index.html', ...www.sort(), 'www/pkg/dsviz.js', 'www/pkg/dsviz_bg.wasm'];
+const STYLESHEET_RE = /<link rel="stylesheet" href="([^"]+)">\n?/g;
+
+/** The styles index.html links, joined in order. */
+function joinedCss() {
+  return [...read('index.html').matchAll(STYLESHEET_RE)].map((m) => `/* ${m[1]} */\n${read(m[1])}`).join('\n');
 }
 
-function copySite(out) {
-  const files = siteFiles();
-  for (const rel of files) {
-    const dst = path.join(out, rel);
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, rel), dst);
-  }
+/** The joined modules, minified: the page's source is mostly comments and long names. */
+async function minifiedJs() {
+  const { minify } = await import('terser');
+  const out = await minify(bundle('www/main.js'), { module: true, compress: { passes: 2 }, mangle: true });
+  return out.code;
+}
+
+async function writeSite(out, js, css) {
+  let html = read('index.html');
   // Every URL in the page must be relative, or the site breaks under a sub-path.
-  const html = read('index.html');
   const abs = [...html.matchAll(/\b(?:src|href)="(\/[^"]*|https?:[^"]*)"/g)].map((m) => m[1]);
   if (abs.length) throw new Error(`index.html has absolute URLs, which break under a sub-path: ${abs.join(', ')}`);
-  return files;
+  let links = 0;
+  html = html.replace(STYLESHEET_RE, () => (links++ === 0 ? '<link rel="stylesheet" href="www/app.css">\n' : ''));
+  const script = '<script type="module" src="www/main.js"></script>';
+  if (!links || !html.includes(script)) throw new Error('index.html: expected its stylesheets and www/main.js');
+  html = html.replace(script, '<script type="module" src="www/app.js"></script>');
+  const files = { 'index.html': html, 'www/app.js': js, 'www/app.css': css };
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.writeFileSync(path.join(out, rel), text);
+  }
+  for (const rel of ['www/favicon.svg', 'www/pkg/dsviz_bg.wasm']) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, rel), path.join(out, rel));
+  }
+  return [...Object.keys(files), 'www/favicon.svg', 'www/pkg/dsviz_bg.wasm'];
 }
 
 // ---------------------------------------------------------------- joining the modules
@@ -136,11 +153,10 @@ function bundle(entry) {
 
 const sha256 = (text) => `'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-function singleFile() {
+function singleFile(minJs, css) {
   let html = read('index.html');
-  const css = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)">\n?/g)].map((m) => `/* ${m[1]} */\n${read(m[1])}`).join('\n');
   // Inside an inline script "</script" would end it early; "<\/script" means the same to JS.
-  const js = bundle('www/main.js').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+  const js = minJs.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
   const wasm = fs.readFileSync(path.join(ROOT, 'www/pkg/dsviz_bg.wasm')).toString('base64');
   const icon = `data:image/svg+xml;base64,${fs.readFileSync(path.join(ROOT, 'www/favicon.svg')).toString('base64')}`;
   const csp = [
@@ -188,8 +204,10 @@ for (const f of ['www/pkg/dsviz.js', 'www/pkg/dsviz_bg.wasm']) {
 }
 fs.rmSync(opts.out, { recursive: true, force: true });
 fs.mkdirSync(opts.out, { recursive: true });
-const files = copySite(opts.out);
-const single = singleFile();
+const js = await minifiedJs();
+const css = joinedCss();
+const files = await writeSite(opts.out, js, css);
+const single = singleFile(js, css);
 fs.writeFileSync(path.join(opts.out, 'dsviz.html'), single);
 const size = (f) => fs.statSync(path.join(opts.out, f)).size;
 const total = files.reduce((a, f) => a + size(f), 0);

@@ -439,7 +439,10 @@ async function boot() {
     mod = await import('./pkg/dsviz.js');
     // The single-file build (dist/dsviz.html) carries the module as base64 in a data block.
     const inline = document.getElementById('dsviz-wasm');
-    await mod.default(inline ? { module_or_path: Uint8Array.from(atob(inline.textContent.trim()), (c) => c.charCodeAt(0)) } : undefined);
+    // Otherwise the wasm sits in pkg/ beside this module (and beside dist/'s joined www/app.js).
+    const wasm = inline ? Uint8Array.from(atob(inline.textContent.trim()), (c) => c.charCodeAt(0))
+      : new URL('pkg/dsviz_bg.wasm', import.meta.url);
+    await mod.default({ module_or_path: wasm });
   } catch (e) {
     controls.fatal(
       'The simulator (WebAssembly) could not be loaded. If you are running from a checkout, build it first with "npm run build", serve the folder with "npm start", and reload.',

@@ -57,11 +57,17 @@ async function runsAndWorks(page) {
   return link;
 }
 
-test('dist/ has the page, its modules and styles, and the wasm, with relative URLs only', () => {
+test('dist/ has the page, its joined script and styles, and the wasm, with relative URLs only', () => {
   const out = path.join(dir, SUB);
-  for (const f of ['index.html', 'www/main.js', 'www/style.css', 'www/pkg/dsviz.js', 'www/pkg/dsviz_bg.wasm', 'www/favicon.svg', 'dsviz.html']) {
+  for (const f of ['index.html', 'www/app.js', 'www/app.css', 'www/pkg/dsviz_bg.wasm', 'www/favicon.svg', 'dsviz.html']) {
     assert.ok(fs.existsSync(path.join(out, f)), `${f} is in dist/`);
   }
+  assert.ok(!fs.existsSync(path.join(out, 'www/main.js')), 'the modules are joined, not copied');
+  // Minified: the joined script is much smaller than the modules it came from.
+  const sources = fs.readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js'))
+    .reduce((n, f) => n + fs.statSync(path.join(ROOT, 'www', f)).size, fs.statSync(path.join(ROOT, 'www/pkg/dsviz.js')).size);
+  const joined = fs.statSync(path.join(out, 'www/app.js')).size;
+  assert.ok(joined < sources * 0.6, `app.js ${joined} bytes vs ${sources} bytes of modules`);
   const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
   assert.doesNotMatch(html, /(?:src|href)="\//, 'no root-relative URLs');
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline scripts in the normal build');
@@ -78,6 +84,10 @@ test('dist/ served from a sub-path loads and runs', async () => {
     assert.deepEqual(seen.failed, [], 'every request found its file');
     for (const u of seen.requests) assert.ok(u.startsWith(base) || /^(data|blob):/.test(u), `request under the sub-path: ${u}`);
     assert.ok(seen.requests.some((u) => u.endsWith('/www/pkg/dsviz_bg.wasm')));
+    // index.html, app.css, app.js, the wasm (preloaded, fetched once), the icon: no module waterfall.
+    const own = new Set(seen.requests.filter((u) => u.startsWith(base)));
+    assert.ok(own.size <= 5, `${own.size} files: ${[...own].join(' ')}`);
+    assert.equal(seen.requests.filter((u) => u.endsWith('.wasm')).length, 1, 'the wasm is fetched once');
     assert.deepEqual(seen.problems, []);
     // The share link opens in the sub-path build too.
     const other = await watchedPage();
