@@ -148,7 +148,7 @@ fn the_same_drop_replays_to_the_same_trace() {
 }
 
 #[test]
-fn the_message_inspector_shows_bytes_and_fields_of_a_message_in_flight() {
+fn the_message_inspector_shows_bytes_and_fields_in_flight_and_for_a_while_after() {
     let mut w = world();
     w.run_until(Time::from_ms(4));
     let id = w.frame(0, 0).messages[2].id;
@@ -156,6 +156,69 @@ fn the_message_inspector_shows_bytes_and_fields_of_a_message_in_flight() {
     assert_eq!((d.from, d.to, d.label, d.size), (0, 1, "num", 1));
     assert_eq!(d.hex.as_deref(), Some("a2"));
     assert_eq!(d.fields, vec![("value".to_string(), "162".to_string())]);
+    // Delivered: still shown, as the receiver got it, until newer deliveries push it out.
     w.run_until(Time::from_ms(50));
-    assert!(w.inspect_message(id).is_err());
+    let after = w.inspect_message(id).expect("recently delivered");
+    assert_eq!((after.hex, after.fields), (d.hex, d.fields));
+    assert!(w.inspect_message(u64::MAX).is_err());
+}
+
+/// Node 0 and node 1 bounce one message back and forth for ever (10 ms each way).
+#[derive(Clone)]
+struct PingPong;
+
+impl Protocol for PingPong {
+    type Msg = Num;
+    type State = ();
+    type Stable = ();
+    fn start(&self, ctx: &mut Ctx<Num>, _: &mut ()) {
+        if ctx.id() == 0 {
+            ctx.send(1, Num(0));
+        }
+    }
+    fn on_message(&self, ctx: &mut Ctx<Num>, _: &mut (), _: &mut (), from: NodeId, m: Num) {
+        ctx.send(from, Num(m.0.wrapping_add(1)));
+    }
+    fn on_timer(&self, _: &mut Ctx<Num>, _: &mut (), _: &mut (), _: u64) {}
+    fn summary(&self, _: Option<&()>, _: &()) -> String {
+        String::new()
+    }
+    fn inspect(&self, _: Option<&()>, _: &()) -> (Option<Fields>, Fields) {
+        (None, vec![])
+    }
+}
+
+#[test]
+fn delivered_messages_stay_inspectable_until_newer_ones_push_them_out() {
+    let setups = (0..2)
+        .map(|_| NodeSetup {
+            fault: FaultModel::CrashRecovery,
+            clock: Clock::new(0, 0.0),
+        })
+        .collect();
+    let net = Network::new(LinkConfig {
+        latency: Latency::Constant(Duration::from_ms(10)),
+        ..LinkConfig::default()
+    });
+    let mut w = World::new(PingPong, setups, net, 1);
+    w.run_until(Time::from_ms(5));
+    let first = w.frame(0, 0).messages[0].id;
+    let keep = dsviz_core::sim::RECENTLY_DELIVERED as u64;
+    // One delivery every 10 ms: the first is kept through `keep` deliveries, gone at the next.
+    w.run_until(Time::from_ms(10 * keep));
+    assert_eq!(w.trace().totals().delivered, keep);
+    assert_eq!(
+        w.inspect_message(first).expect("kept").hex.as_deref(),
+        Some("00")
+    );
+    w.run_until(Time::from_ms(10 * (keep + 1)));
+    assert!(
+        w.inspect_message(first).is_err(),
+        "pushed out by the newest"
+    );
+    let second = first + 1;
+    assert_eq!(
+        w.inspect_message(second).expect("kept").hex.as_deref(),
+        Some("01")
+    );
 }

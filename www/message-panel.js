@@ -5,11 +5,11 @@
 // "4–7 request id") are tied to their bytes: hover one to light up the other.
 import { el } from './controls.js';
 import { nodeName, fmtClock, fmtDuration, fmtValue } from './format.js';
+import { findMessage } from './messages.js';
 
 const PER_ROW = 16;
-const CACHE_MAX = 600; // details remembered per run (messages delivered since cannot be asked again)
-const PREFETCH_PER_FRAME = 4;
-const PREFETCH_MAX_IN_FLIGHT = 24;
+// Details remembered per run: the core keeps delivered messages only for a while.
+const CACHE_MAX = 600;
 
 /** "4–7 request id" → [4, 7]; "9 procedure" → [9, 9]; anything else → null. */
 export function byteRange(name) {
@@ -31,8 +31,6 @@ export class MessagePanel {
     document.body.append(this.box);
     this.cache = new Map(); // message id -> detail from inspectMessage
     this.sim = null;
-    this.bytes = null; // does this run encode messages as bytes? null: not known yet
-    this.noHex = 0;
     this.msg = null; // what is shown: { id, from, to, label, sentAt, state, at, reason, progress }
   }
 
@@ -45,8 +43,6 @@ export class MessagePanel {
     if (this.app.sim === this.sim) return;
     this.sim = this.app.sim;
     this.cache.clear();
-    this.bytes = null;
-    this.noHex = 0;
     this.close();
   }
 
@@ -56,23 +52,15 @@ export class MessagePanel {
     if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value);
   }
 
-  /** Ask the core about a message now (null when it is no longer anywhere it can be asked). */
+  /** Ask the core about a message, when the student opens it: the core answers while it is on
+   *  its way and for a while after delivery (null once it is no longer kept). */
   ask(id) {
     const d = this.app.inspectMessage(id);
-    if (d) {
-      this.remember(d);
-      // Bytes once: this run encodes its messages. None in several (acks carry none): it does not.
-      if (d.hex != null) this.bytes = true;
-      else if (this.bytes === null && ++this.noHex >= 5) this.bytes = false;
-    }
+    this.remember(d);
     return d;
   }
 
-  /**
-   * Called once per frame. Notes what became of the shown message; and, while the run encodes its
-   * messages as bytes and few are in flight, keeps their details, so that an arrow clicked after
-   * delivery can still show its bytes (the core answers only for messages still on their way).
-   */
+  /** Called once per frame: notes what became of the shown message. No calls into the core. */
   ingest(frame) {
     this.checkRun();
     if (!frame) return;
@@ -80,14 +68,6 @@ export class MessagePanel {
     if (frame.reset) {
       this.cache.clear();
       if (this.msg) this.msg.state = 'gone';
-    }
-    const msgs = frame.messages;
-    if (this.bytes !== false && msgs.length && msgs.length <= PREFETCH_MAX_IN_FLIGHT) {
-      let asked = 0;
-      for (const m of msgs) {
-        if (this.cache.has(m.id)) continue;
-        if (asked++ >= PREFETCH_PER_FRAME || this.ask(m.id) === null || this.bytes === false) break;
-      }
     }
     const s = this.msg;
     if (!s) return;
@@ -97,8 +77,8 @@ export class MessagePanel {
       else if (e.kind === 'lost') Object.assign(s, { state: 'lost', at: e.t, reason: e.reason });
       else if (e.kind === 'discard' && s.state !== 'delivered') Object.assign(s, { state: 'discarded', at: e.t });
     }
-    const live = msgs.find((m) => m.id === s.id && m.from === s.from);
-    if (live) Object.assign(s, { state: 'in flight', progress: live.progress });
+    const live = findMessage(frame, s.id, s.from);
+    if (live >= 0) Object.assign(s, { state: 'in flight', progress: frame.msgs.progress[live] });
     else if (s.state === 'in flight') s.state = 'gone';
     this.refresh();
   }
@@ -110,13 +90,15 @@ export class MessagePanel {
     if (id == null) return;
     const from = ev.from ?? ev.node;
     const to = ev.kind === 'deliver' || ev.kind === 'discard' ? ev.node : ev.to ?? ev.node;
-    const live = this.app.frame?.messages.find((m) => m.id === id && m.from === from);
-    const s = { id, from, to, label: ev.label, sentAt: ev.sentAt, state: live ? 'in flight' : 'gone', progress: live?.progress };
+    const frame = this.app.frame;
+    const live = findMessage(frame, id, from);
+    const s = { id, from, to, label: ev.label, sentAt: ev.sentAt, state: live >= 0 ? 'in flight' : 'gone',
+      progress: live >= 0 ? frame.msgs.progress[live] : undefined };
     if (ev.kind === 'deliver') Object.assign(s, { state: 'delivered', at: ev.t, corrupt: ev.corrupt });
     if (ev.kind === 'lost') Object.assign(s, { state: 'lost', at: ev.t, reason: ev.reason });
     if (ev.kind === 'discard') Object.assign(s, { state: 'discarded', at: ev.t });
     this.msg = s;
-    const d = live ? this.ask(id) ?? this.cache.get(id) : this.cache.get(id);
+    const d = this.ask(id) ?? this.cache.get(id);
     this.detail = d ?? null;
     this.build();
     this.refresh(true);

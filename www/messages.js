@@ -30,6 +30,14 @@ export function attachMessages(frame) {
   return frame;
 }
 
+/** Index of message (id, from) in the frame's columns, or -1. */
+export function findMessage(frame, id, from) {
+  const cols = frame?.msgs;
+  if (!cols) return -1;
+  for (let i = 0; i < cols.count; i++) if (cols.id[i] === id && cols.from[i] === from) return i;
+  return -1;
+}
+
 /** How many messages are in flight, without building objects. */
 export function messageCount(frame) {
   return frame?.msgs ? frame.msgs.count : (frame?.messages?.length ?? 0);

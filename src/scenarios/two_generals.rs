@@ -99,6 +99,10 @@ impl Message for Messenger {
         }
     }
 
+    fn inspectable(&self) -> bool {
+        true
+    }
+
     fn fields(&self) -> Fields {
         vec![
             ("message".into(), format!("{} of the chain", self.hop)),

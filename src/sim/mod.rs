@@ -16,6 +16,7 @@ pub mod time;
 pub mod timing;
 pub mod trace;
 mod wire;
+pub use wire::RECENTLY_DELIVERED;
 pub mod world;
 
 /// Nodes are numbered 0..n.

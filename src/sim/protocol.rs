@@ -31,6 +31,13 @@ pub trait Message: Clone + Debug {
     fn fields(&self) -> Fields {
         Vec::new()
     }
+
+    /// Whether the inspector has something to show for this message (bytes or fields). Such
+    /// messages are kept for a while after delivery, so an arrow clicked on the timeline can still
+    /// be opened without the page asking about every message as it flies.
+    fn inspectable(&self) -> bool {
+        self.bytes().is_some()
+    }
 }
 
 /// A key/value listing of a node's state for the inspector.

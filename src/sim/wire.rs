@@ -9,10 +9,13 @@ use super::time::{Duration, Time};
 use super::trace::{LossReason, TraceKind};
 use super::world::{Deferred, Event, World};
 use super::NodeId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Bytes of an acknowledgement on the wire.
 const ACK_SIZE: u32 = 40;
+
+/// Inspectable messages kept after delivery, newest last.
+pub const RECENTLY_DELIVERED: usize = 256;
 
 #[derive(Clone, Debug)]
 pub(super) enum Payload<M> {
@@ -115,6 +118,8 @@ pub(super) struct Wire<M> {
     next_seq: BTreeMap<(NodeId, NodeId), u64>,
     unacked: BTreeMap<(NodeId, NodeId, u64), Unacked<M>>,
     seen: BTreeMap<(NodeId, NodeId), Seen>,
+    /// The last RECENTLY_DELIVERED inspectable messages, as their receivers got them.
+    delivered: VecDeque<(Header, Payload<M>)>,
 }
 
 impl<M> Default for Wire<M> {
@@ -131,6 +136,7 @@ impl<M> Default for Wire<M> {
             next_seq: BTreeMap::new(),
             unacked: BTreeMap::new(),
             seen: BTreeMap::new(),
+            delivered: VecDeque::new(),
         }
     }
 }
@@ -494,6 +500,13 @@ impl<P: Protocol> World<P> {
         if h.corrupt {
             msg.corrupt(&mut self.net_rng);
         }
+        if msg.inspectable() {
+            let kept = &mut self.wire.delivered;
+            if kept.len() == RECENTLY_DELIVERED {
+                kept.pop_front();
+            }
+            kept.push_back((h, Payload::App(msg.clone())));
+        }
         let from = h.from;
         self.invoke(h.to, |p, ctx, state, stable| {
             p.on_message(ctx, state, stable, from, msg)
@@ -528,7 +541,7 @@ impl<P: Protocol> World<P> {
     }
 
     /// The message inspector's view of message `msg`, wherever it is now: on the wire, being
-    /// reassembled, or waiting at a paused node.
+    /// reassembled, waiting at a paused node, or among the last inspectable ones delivered.
     pub fn inspect_message(
         &self,
         msg: u64,
@@ -552,6 +565,12 @@ impl<P: Protocol> World<P> {
                     Deferred::Message(c) if c.head.msg == msg => Some((&c.head, &c.payload)),
                     _ => None,
                 })
+            })
+            .or_else(|| {
+                let kept = self.wire.delivered.iter().rev();
+                kept.filter(|(h, _)| h.msg == msg)
+                    .map(|(h, p)| (h, p))
+                    .next()
             });
         let head = with_payload.map(|(h, _)| *h).or_else(|| {
             self.wire
@@ -563,7 +582,7 @@ impl<P: Protocol> World<P> {
         });
         let Some(head) = head else {
             return Err(super::error::SimError::NotNow(format!(
-                "message {msg} is not in flight (it has arrived, been lost, or never existed)"
+                "message {msg} is not in flight (it has been lost, arrived long ago, or never existed)"
             )));
         };
         let (hex, fields) = match with_payload.map(|(_, p)| p) {
