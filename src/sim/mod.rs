@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 mod faults;
 pub mod frame;
+mod link_times;
 pub mod network;
 pub mod node;
 pub mod protocol;

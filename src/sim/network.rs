@@ -4,6 +4,7 @@
 //! link records. A link is down while any cause holds it down (a hand cut, later a partition), so
 //! healing one cause restores exactly what that cause cut.
 
+use super::link_times::LinkTimes;
 use super::rng::SimRng;
 use super::time::{Duration, Time};
 use super::NodeId;
@@ -159,9 +160,9 @@ pub struct Network {
     /// Directed links that are down, with the bit set of causes holding them down.
     down: BTreeMap<(NodeId, NodeId), u8>,
     /// When each directed link with a bandwidth finishes sending what is queued on it.
-    busy_until: BTreeMap<(NodeId, NodeId), Time>,
+    busy_until: LinkTimes,
     /// Latest arrival scheduled on each FIFO link, so later sends arrive later.
-    last_arrival: BTreeMap<(NodeId, NodeId), Time>,
+    last_arrival: LinkTimes,
     /// Group of each node while a partition is in force.
     partition: Option<Vec<u16>>,
 }
@@ -226,8 +227,8 @@ impl Network {
         if tx == Duration::ZERO {
             return (now, now);
         }
-        let free = self.busy_until.entry((from, to)).or_insert(now);
-        let start = (*free).max(now);
+        let free = self.busy_until.entry(from, to, now);
+        let start = *free;
         *free = start + tx;
         (start, *free)
     }
@@ -235,13 +236,13 @@ impl Network {
     /// How long a packet put on from→to at `now` waits behind those already queued there.
     pub fn backlog(&self, from: NodeId, to: NodeId, now: Time) -> Duration {
         self.busy_until
-            .get(&(from, to))
+            .get(from, to)
             .map_or(Duration::ZERO, |free| free.saturating_sub(now))
     }
 
     /// On a FIFO link, pushes `arrival` after every arrival scheduled before it.
-    pub fn order_arrival(&mut self, from: NodeId, to: NodeId, arrival: Time) -> Time {
-        let last = self.last_arrival.entry((from, to)).or_insert(arrival);
+    pub fn order_arrival(&mut self, from: NodeId, to: NodeId, now: Time, arrival: Time) -> Time {
+        let last = self.last_arrival.entry(from, to, now);
         *last = (*last).max(arrival);
         *last
     }

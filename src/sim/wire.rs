@@ -330,7 +330,7 @@ impl<P: Protocol> World<P> {
             left = left.max(on_wire);
             let mut arrives = on_wire + delay;
             if cfg.fifo {
-                arrives = self.network.order_arrival(from, to, arrives);
+                arrives = self.network.order_arrival(from, to, self.now, arrives);
             }
             let doomed = self.net_rng.chance(cfg.loss());
             let id = self.wire.next_flight;
