@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 mod faults;
 pub mod frame;
+mod in_flight;
 mod link_times;
 pub mod network;
 pub mod node;

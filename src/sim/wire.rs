@@ -72,8 +72,8 @@ pub(super) struct Assembly<M> {
     arrived: u32,
     count: u32,
     failed: bool,
-    payload: Option<Payload<M>>,
-    head: Header,
+    pub payload: Option<Payload<M>>,
+    pub head: Header,
 }
 
 #[derive(Clone, Debug)]
@@ -109,7 +109,7 @@ pub(super) struct Wire<M> {
     free_slots: Vec<u32>,
     next_flight: u64,
     next_msg: u64,
-    assemblies: BTreeMap<u64, Assembly<M>>,
+    pub(super) assemblies: BTreeMap<u64, Assembly<M>>,
     next_assembly: u64,
     pub retransmit: Option<Duration>,
     pub checksum: bool,
@@ -119,7 +119,7 @@ pub(super) struct Wire<M> {
     unacked: BTreeMap<(NodeId, NodeId, u64), Unacked<M>>,
     seen: BTreeMap<(NodeId, NodeId), Seen>,
     /// The last RECENTLY_DELIVERED inspectable messages, as their receivers got them.
-    delivered: VecDeque<(Header, Payload<M>)>,
+    pub(super) delivered: VecDeque<(Header, Payload<M>)>,
 }
 
 impl<M> Default for Wire<M> {
@@ -142,7 +142,7 @@ impl<M> Default for Wire<M> {
 }
 
 impl<M> Wire<M> {
-    fn take(&mut self, slot: u32, id: u64) -> Option<Flight<M>> {
+    pub(super) fn take(&mut self, slot: u32, id: u64) -> Option<Flight<M>> {
         let cell = self.flights.get_mut(slot as usize)?;
         if cell.as_ref().is_some_and(|f| f.id == id) {
             self.free_slots.push(slot);
@@ -387,7 +387,7 @@ impl<P: Protocol> World<P> {
     }
 
     /// A packet leaves the wire: it arrived, or died (`died` = why and where).
-    fn packet_done(&mut self, f: Flight<P::Msg>, died: Option<(LossReason, f64)>) {
+    pub(super) fn packet_done(&mut self, f: Flight<P::Msg>, died: Option<(LossReason, f64)>) {
         let died = died.or(f.doomed.then_some((LossReason::Random, 0.5)));
         let Some(key) = f.assembly else {
             match died {
@@ -523,134 +523,5 @@ impl<P: Protocol> World<P> {
             corrupt: h.corrupt,
         };
         self.record(h.to, d);
-    }
-
-    /// Drops every packet on from→to (and queued for it) where it is.
-    pub(super) fn cut_in_flight(&mut self, from: NodeId, to: NodeId) {
-        for slot in 0..self.wire.flights.len() {
-            let hit = self.wire.flights[slot]
-                .as_ref()
-                .filter(|f| f.head.from == from && f.head.to == to)
-                .map(|f| f.id);
-            if let Some(f) = hit.and_then(|id| self.wire.take(slot as u32, id)) {
-                let span = f.arrives.0.saturating_sub(f.departs.0).max(1);
-                let progress = (self.now.0.saturating_sub(f.departs.0)) as f64 / span as f64;
-                self.packet_done(f, Some((LossReason::LinkCut, progress.min(1.0))));
-            }
-        }
-    }
-
-    /// The message inspector's view of message `msg`, wherever it is now: on the wire, being
-    /// reassembled, waiting at a paused node, or among the last inspectable ones delivered.
-    pub fn inspect_message(
-        &self,
-        msg: u64,
-    ) -> Result<super::frame::MessageDetail, super::error::SimError> {
-        let with_payload = self
-            .wire
-            .flights
-            .iter()
-            .flatten()
-            .filter(|f| f.head.msg == msg)
-            .find_map(|f| f.payload.as_ref().map(|p| (&f.head, p)))
-            .or_else(|| {
-                self.wire
-                    .assemblies
-                    .values()
-                    .filter(|a| a.head.msg == msg)
-                    .find_map(|a| a.payload.as_ref().map(|p| (&a.head, p)))
-            })
-            .or_else(|| {
-                self.backlogs.iter().flatten().find_map(|d| match d {
-                    Deferred::Message(c) if c.head.msg == msg => Some((&c.head, &c.payload)),
-                    _ => None,
-                })
-            })
-            .or_else(|| {
-                let kept = self.wire.delivered.iter().rev();
-                kept.filter(|(h, _)| h.msg == msg)
-                    .map(|(h, p)| (h, p))
-                    .next()
-            });
-        let head = with_payload.map(|(h, _)| *h).or_else(|| {
-            self.wire
-                .flights
-                .iter()
-                .flatten()
-                .find(|f| f.head.msg == msg)
-                .map(|f| f.head)
-        });
-        let Some(head) = head else {
-            return Err(super::error::SimError::NotNow(format!(
-                "message {msg} is not in flight (it has been lost, arrived long ago, or never existed)"
-            )));
-        };
-        let (hex, fields) = match with_payload.map(|(_, p)| p) {
-            Some(Payload::App(m)) => (m.bytes().map(super::frame::hex), m.fields()),
-            Some(Payload::Ack { seq }) => (None, vec![("seq".to_string(), seq.to_string())]),
-            None => (None, Vec::new()),
-        };
-        Ok(super::frame::MessageDetail {
-            id: msg,
-            from: head.from,
-            to: head.to,
-            label: head.label,
-            size: head.size,
-            sent_at: head.sent_at.as_ms_f64(),
-            hex,
-            fields,
-        })
-    }
-
-    /// Whether message `msg` is still somewhere the student can drop it: a packet of it on the
-    /// wire, or the whole of it waiting at a paused node.
-    pub(super) fn holds_message(&self, msg: u64) -> bool {
-        self.wire
-            .flights
-            .iter()
-            .flatten()
-            .any(|f| f.head.msg == msg)
-            || self
-                .backlogs
-                .iter()
-                .flatten()
-                .any(|d| matches!(d, Deferred::Message(c) if c.head.msg == msg))
-    }
-
-    /// The student drops message `msg`: every packet of it on the wire dies where it is (each copy
-    /// of a duplicated one, every transmission of a retransmitted one), and so does the message if
-    /// it waits at a paused node. Nothing happens if it is no longer anywhere.
-    pub(super) fn drop_message(&mut self, msg: u64) {
-        for slot in 0..self.wire.flights.len() {
-            let hit = self.wire.flights[slot]
-                .as_ref()
-                .filter(|f| f.head.msg == msg)
-                .map(|f| f.id);
-            if let Some(f) = hit.and_then(|id| self.wire.take(slot as u32, id)) {
-                let span = f.arrives.0.saturating_sub(f.departs.0).max(1);
-                let progress = (self.now.0.saturating_sub(f.departs.0)) as f64 / span as f64;
-                self.packet_done(f, Some((LossReason::Dropped, progress.min(1.0))));
-            }
-        }
-        for n in 0..self.backlogs.len() {
-            let waiting = std::mem::take(&mut self.backlogs[n]);
-            for d in waiting {
-                match d {
-                    Deferred::Message(c) if c.head.msg == msg => {
-                        self.lose(&c.head, LossReason::Dropped, 1.0, 0)
-                    }
-                    d => self.backlogs[n].push(d),
-                }
-            }
-        }
-    }
-
-    /// Messages waiting for a node that has just crashed are lost there.
-    pub(super) fn drop_backlog(&mut self, node: NodeId) {
-        for d in std::mem::take(&mut self.backlogs[node as usize]) {
-            if let Deferred::Message(c) = d {
-                self.lose(&c.head, LossReason::DestCrashed, 1.0, 0);
-            }
-        }
     }
 }
