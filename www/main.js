@@ -23,6 +23,7 @@ import { TimeTravel } from './timetravel.js';
 import { ShareUi, shareFragment } from './share.js';
 import { ExportUi } from './export.js';
 import { Modes } from './modes.js';
+import { FramePerf } from './perf.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -47,6 +48,7 @@ const app = {
   lastTs: 0,
 };
 
+const perf = new FramePerf(['advance', 'frame', 'ingest', 'graph', 'timeline', 'plots', 'other']);
 const colours = new LabelColours();
 const trace = new TraceBuffer();
 const graph = new GraphView($('graph'), colours);
@@ -314,13 +316,16 @@ function tick(ts) {
   if (app.dead) return;
   const real = app.lastTs ? Math.min(Math.max(0, ts - app.lastTs), MAX_STEP_REAL_MS) : 0;
   app.lastTs = ts;
+  perf.start();
   if (app.playing) {
     const r = guard(() => app.sim.advance(real * app.speed));
     if (!r.ok) app.pause();
   }
+  perf.lap('advance');
   if (!app.dead) timetravel.beforeFrame();
   const r = app.dead ? { ok: false } : guard(() => app.sim.frame());
   if (app.dead) return;
+  perf.lap('frame');
   try {
     if (r.ok) {
       app.frame = r.value;
@@ -332,6 +337,7 @@ function tick(ts) {
       messagePanel.ingest(r.value);
       timetravel.afterFrame(r.value);
     }
+    perf.lap('ingest');
     render(real);
   } catch (e) {
     // A bug in the page itself: say so rather than freeze silently.
@@ -356,7 +362,9 @@ function render(real) {
   if (app.playing) graph.tick(real);
   const f = app.frame;
   graph.draw(f, { selected: app.selected, selectedLink: app.selectedLink });
+  perf.lap('graph');
   timeline.draw(f, { selected: app.selected });
+  perf.lap('timeline');
   if (f) {
     setSplit(f.nodes.length);
     controls.setNow(f.now);
@@ -364,11 +372,14 @@ function render(real) {
     controls.setPartitionTool(partitionTool.active, f.partition);
     narration.updateVerdicts(f.verdicts);
     narration.updateTiming(f.timing, f.now);
+    perf.lap('other');
     plots.draw(f);
+    perf.lap('plots');
   }
   compare.update(f);
   legend.updateMessageLegend();
   menus.refresh();
+  perf.lap('other');
   if (firstDraw && f) {
     firstDraw = false;
     window.dsviz.ready = true;
@@ -387,6 +398,8 @@ async function boot() {
     get playing() { return app.playing; },
     get speed() { return app.speed; },
     get selected() { return app.selected; },
+    /** Rolling mean ms per phase of the animation loop over the last ~60 frames. */
+    get perf() { return perf.means(); },
     play: () => app.play(),
     pause: () => app.pause(),
     toggle: () => app.toggle(),
