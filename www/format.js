@@ -146,14 +146,23 @@ export function labelKey(label) {
 export class LabelColours {
   constructor() {
     this.keys = new Map();
+    this.byLabel = new Map(); // label -> index: labelKey's regex is too slow for every message of every frame
     this.onNewKey = null;
   }
   reset() {
     this.keys.clear();
+    this.byLabel.clear();
     this.onNewKey?.();
   }
   index(label) {
-    const key = labelKey(label);
+    const known = this.byLabel.get(label);
+    if (known !== undefined) return known;
+    if (this.byLabel.size > 4096) this.byLabel.clear(); // labels like "req#123" need not pile up
+    const i = this.indexOfKey(labelKey(label));
+    this.byLabel.set(label, i);
+    return i;
+  }
+  indexOfKey(key) {
     let i = this.keys.get(key);
     if (i === undefined && key === 'ack') {
       // The transport's acknowledgements (not the protocol's): always the same quiet colour.

@@ -24,6 +24,7 @@ import { ShareUi, shareFragment } from './share.js';
 import { ExportUi } from './export.js';
 import { Modes } from './modes.js';
 import { FramePerf } from './perf.js';
+import { bindGraphZoom } from './graph-zoom.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -157,6 +158,7 @@ function installSim(sim, scenarioId, seed, values) {
   controls.hideTooltip();
   const spec = app.scenarios.find((s) => s.id === scenarioId);
   if (scenarioId !== prevScenario) {
+    graph.resetZoom();
     narration.show(spec);
     plots.configure(spec);
   } else plots.reset();
@@ -446,6 +448,7 @@ async function boot() {
     exporter,
   };
   bindPointer({ app, graph, timeline, controls, menus });
+  bindGraphZoom(graph, { isTool: () => partitionTool.active, hideTooltip: () => controls.hideTooltip() });
   let mod;
   try {
     mod = await import('./pkg/dsviz.js');
