@@ -250,7 +250,16 @@ export class GraphView {
       ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
       const how = this.zoom.zoomed ? 'drag to pan, 0 to fit' : 'wheel to zoom';
-      ctx.fillText(`${nodes.length} nodes · links drawn only when cut · hover for details · ${how}`, 10, h - 8);
+      const text = `${nodes.length} nodes · links drawn only when cut · hover for details · ${how}`;
+      if (this.zoom.zoomed) {
+        // Zoomed in, nodes and labels run under the caption: give it a backing.
+        ctx.fillStyle = t.panel;
+        ctx.globalAlpha = 0.85;
+        ctx.fillRect(4, h - 10 - fs, ctx.measureText(text).width + 12, fs + 6);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = t.muted;
+      }
+      ctx.fillText(text, 10, h - 8);
     }
     drawDragBox(ctx, this.dragBox, t);
   }

@@ -62,6 +62,52 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (hoverKey && hitKey(h.ev) === hoverKey) hovered = h;
   };
   const drawTicks = g.rowH >= 9;
+  // Level of detail: with thin rows, arrows are denser than pixels. An arrow to or from a row
+  // out of view is drawn as a short stub from its visible end (hover shows it whole), one that
+  // only passes through is left out, and each is snapped to whole pixels so that only the first
+  // of a colour on the same pixels is drawn. All stay in `hits`, so hover and click still find
+  // each message; dots are squares.
+  const dense = g.rowH < 10 && !ctx.createHatch;
+  const seen = dense ? new Set() : null;
+  const clipTop = g.top - 2;
+  const clipBot = g.h;
+  const stub = Math.max(3 * g.rowH, 18);
+  const seg = (p, x1, y1, x2, y2, ci, kind) => {
+    if (!dense) {
+      p.moveTo(x1, y1);
+      p.lineTo(x2, y2);
+      return;
+    }
+    const in1 = y1 >= clipTop && y1 <= clipBot;
+    const in2 = y2 >= clipTop && y2 <= clipBot;
+    if (!in1 && !in2) return;
+    if (!in1 || !in2) {
+      // A stub from the visible end, at most `stub` pixels up or down.
+      const dy = y2 - y1;
+      const u = Math.min(1, stub / Math.abs(dy));
+      if (in1) {
+        x2 = x1 + (x2 - x1) * u;
+        y2 = y1 + dy * u;
+      } else {
+        x1 = x2 - (x2 - x1) * u;
+        y1 = y2 - dy * u;
+      }
+    }
+    const qx1 = clamp(Math.round(x1), -1, 4094) + 1;
+    const qx2 = clamp(Math.round(x2), -1, 4094) + 1;
+    const key = ((((ci * 4 + kind) * 4096 + qx1) * 1024 + clamp(Math.round(y1), 0, 1023)) * 4096 + qx2) * 1024 + clamp(Math.round(y2), 0, 1023);
+    if (seen.has(key)) return;
+    seen.add(key);
+    p.moveTo(x1, y1);
+    p.lineTo(x2, y2);
+  };
+  const dot = (p, x, y, r) => {
+    if (dense) p.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+    else {
+      p.moveTo(x + r, y);
+      p.arc(x, y, r, 0, Math.PI * 2);
+    }
+  };
 
   const backwards = new Path2D(); // local clocks: received "before" it was sent
   const ev = trace.events;
@@ -101,8 +147,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
       const ci = colours.index(e.label);
       const retry = trace.isRetry?.(from, e.msg, sentAt);
       const p = pathFor(e.kind === 'discard' ? dupArrows : retry ? retryArrows : arrows, ci);
-      p.moveTo(x1, y1);
-      p.lineTo(x2, y2);
+      seg(p, x1, y1, x2, y2, ci, e.kind === 'discard' ? 1 : retry ? 2 : 0);
       if (e.kind === 'lost') drawCross(e.reason === 'corrupted' ? marks.corruptX : lostX, x2, y2, s + 1);
       else if (e.kind === 'discard') {
         // Arrived, and thrown away as a duplicate: an empty circle with a slash.
@@ -124,8 +169,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
           marks.corrupt.closePath();
         }
       }
-      pathFor(dots, ci).moveTo(x1 + 2.2, y1);
-      pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
+      if (visible(y1)) dot(pathFor(dots, ci), x1, y1, 2.2);
       hit({ kind: 'seg', x1, y1, x2, y2, ev: retry ? { ...e, retransmission: true } : e });
       continue;
     }
@@ -261,13 +305,9 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     // On local clocks, the head sits between the sender's and the receiver's "now".
     const xHead = g.local ? g.at(m.from, frame.now) + (g.at(m.to, frame.now) - g.at(m.from, frame.now)) * clamp(m.progress ?? 0, 0, 1) : xNow;
     const ci = colours.index(m.label);
-    const p = pathFor(inflight, ci);
-    p.moveTo(x1, y1);
-    p.lineTo(xHead, y2);
-    pathFor(dots, ci).moveTo(x1 + 2.2, y1);
-    pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
-    pathFor(dots, ci).moveTo(xHead + 3, y2);
-    pathFor(dots, ci).arc(xHead, y2, 3, 0, Math.PI * 2);
+    seg(pathFor(inflight, ci), x1, y1, xHead, y2, ci, 3);
+    if (visible(y1)) dot(pathFor(dots, ci), x1, y1, 2.2);
+    if (visible(y2)) dot(pathFor(dots, ci), xHead, y2, 3);
     hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
   }
 
@@ -310,12 +350,15 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.fill(marks.packetDots);
   ctx.globalAlpha = 1;
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
-  ctx.setLineDash([2, 4]);
+  // In flight: dotted; when dense, faint instead (dashing thousands of lines is slow).
+  if (dense) ctx.globalAlpha = 0.45;
+  else ctx.setLineDash([2, 4]);
   for (const [ci, p] of inflight) {
     ctx.strokeStyle = t.msg[ci];
     ctx.stroke(p);
   }
   ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
   for (const [ci, p] of dots) {
     ctx.fillStyle = t.msg[ci];
     ctx.fill(p);
