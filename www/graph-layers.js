@@ -4,6 +4,9 @@
 // colour, or, when the dots are 2 px or less, as squares written straight into pixels (filling
 // 10,000 tiny paths costs the software rasteriser ~20 ms; the pixels cost under 1 ms).
 import { clamp, ACK_INDEX } from './format.js';
+import { PixelLayer } from './pixels.js';
+
+export { PixelLayer };
 
 /** An offscreen canvas the size of the target's backing store, redrawn when its key changes. */
 export class Layer {
@@ -33,75 +36,6 @@ export class Layer {
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(c, 0, 0);
-    ctx.restore();
-  }
-}
-
-/** Solid squares written into an ImageData and copied onto the screen in one drawImage. */
-export class PixelDots {
-  constructor() {
-    this.canvas = null;
-    this.img = null;
-    this.u32 = null;
-    this.w = 0;
-    this.h = 0;
-    this.colours = new Map(); // CSS colour -> 0xAABBGGRR
-  }
-
-  begin(bw, bh) {
-    if (!this.canvas) this.canvas = document.createElement('canvas');
-    if (this.w !== bw || this.h !== bh) {
-      this.canvas.width = this.w = bw;
-      this.canvas.height = this.h = bh;
-      this.img = this.canvas.getContext('2d').createImageData(bw, bh);
-      this.u32 = new Uint32Array(this.img.data.buffer);
-    } else this.u32.fill(0);
-    this.x0 = bw;
-    this.y0 = bh;
-    this.x1 = -1;
-    this.y1 = -1;
-  }
-
-  /** The colour as a little-endian RGBA word (read through a 1-pixel canvas, so any CSS colour works). */
-  word(css) {
-    let v = this.colours.get(css);
-    if (v === undefined) {
-      const c = document.createElement('canvas');
-      c.width = c.height = 1;
-      const x = c.getContext('2d', { willReadFrequently: true });
-      x.fillStyle = css;
-      x.fillRect(0, 0, 1, 1);
-      const d = x.getImageData(0, 0, 1, 1).data;
-      v = ((d[3] << 24) | (d[2] << 16) | (d[1] << 8) | d[0]) >>> 0;
-      this.colours.set(css, v);
-    }
-    return v;
-  }
-
-  /** A size × size square (device pixels) centred on (x, y). */
-  square(x, y, size, word) {
-    const x0 = Math.max(0, Math.round(x - size / 2));
-    const y0 = Math.max(0, Math.round(y - size / 2));
-    const x1 = Math.min(this.w, x0 + size);
-    const y1 = Math.min(this.h, y0 + size);
-    if (x0 >= x1 || y0 >= y1) return;
-    const u32 = this.u32;
-    for (let yy = y0; yy < y1; yy++) u32.fill(word, yy * this.w + x0, yy * this.w + x1);
-    if (x0 < this.x0) this.x0 = x0;
-    if (y0 < this.y0) this.y0 = y0;
-    if (x1 > this.x1) this.x1 = x1;
-    if (y1 > this.y1) this.y1 = y1;
-  }
-
-  /** Copies what was written onto ctx (only the rectangle that holds any dots). */
-  end(ctx) {
-    if (this.x1 < 0) return;
-    const w = this.x1 - this.x0;
-    const h = this.y1 - this.y0;
-    this.canvas.getContext('2d').putImageData(this.img, 0, 0, this.x0, this.y0, w, h);
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.canvas, this.x0, this.y0, w, h, this.x0, this.y0, w, h);
     ctx.restore();
   }
 }

@@ -3,7 +3,7 @@
 import { fitCanvas, theme, drawCross, drawArrowHead, distToSegment, clamp, ACK_INDEX } from './format.js';
 import { drawNode, drawLabel } from './graph-nodes.js';
 import { drawPartition, drawDraft, drawConfiguredLinks, drawDragBox, drawQueues } from './graph-overlays.js';
-import { Layer, PixelDots, linksKey, nodesKey, drawMessages } from './graph-layers.js';
+import { Layer, PixelLayer, linksKey, nodesKey, drawMessages } from './graph-layers.js';
 import { GraphZoom } from './graph-zoom.js';
 
 const CIRCLE_MAX = 32; // beyond this a ring gets too crowded: use the spiral, draw no idle links
@@ -21,7 +21,7 @@ export class GraphView {
     this.viewKey = '';
     this.under = new Layer(); // links and partition, under the messages
     this.over = new Layer(); // the nodes, over them
-    this.pixels = new PixelDots(); // tiny message dots, written as pixels
+    this.pixels = new PixelLayer(); // tiny message dots, written as pixels
     this.lastFrame = null;
     this.index = new Map(); // node id -> index
     this.layoutKey = '';

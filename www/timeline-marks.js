@@ -2,10 +2,13 @@
 // colour (one stroke per colour, not per message) so tens of thousands of events stay cheap.
 import { drawCross, drawArrowHead, fmtSigned, clamp } from './format.js';
 import { newPath } from './svg-context.js';
+import { PixelLayer } from './pixels.js';
 
 const MAX_HITS = 20_000; // hover targets kept per frame
 
 let patCache = { colour: null, pattern: null };
+const pixels = new PixelLayer(); // dense arrows and dots, written as pixels
+const KIND_ALPHA = [0.7, 0.35, 0.6, 0.4]; // arrow, discarded duplicate, retransmission, in flight (1 px, no antialiasing: lighter)
 
 /** Diagonal hatching for paused intervals. */
 export function pausePattern(ctx, colour) {
@@ -66,9 +69,16 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   // out of view is drawn as a short stub from its visible end (hover shows it whole), one that
   // only passes through is left out, and each is snapped to whole pixels so that only the first
   // of a colour on the same pixels is drawn. All stay in `hits`, so hover and click still find
-  // each message; dots are squares.
-  const dense = g.rowH < 10 && !ctx.createHatch;
+  // each message. Arrows and dots are then written straight into pixels (pixels.js), one device
+  // pixel wide, without antialiasing: at this density that reads the same and costs far less.
+  const dense = g.rowH < 10 && !ctx.createHatch && typeof ctx.getTransform === 'function';
   const seen = dense ? new Set() : null;
+  const dpr = dense ? ctx.getTransform().a || 1 : 1;
+  const wide = Math.max(1, Math.round(dpr));
+  const words = dense ? KIND_ALPHA.map((a) => t.msg.map((c) => pixels.word(c, a))) : null;
+  const denseDots = [];
+  const dotWords = dense ? t.msg.map((c) => pixels.word(c)) : null;
+  if (dense) pixels.begin(ctx.canvas.width, ctx.canvas.height);
   const clipTop = g.top - 2;
   const clipBot = g.h;
   const stub = Math.max(3 * g.rowH, 18);
@@ -98,12 +108,12 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     const key = ((((ci * 4 + kind) * 4096 + qx1) * 1024 + clamp(Math.round(y1), 0, 1023)) * 4096 + qx2) * 1024 + clamp(Math.round(y2), 0, 1023);
     if (seen.has(key)) return;
     seen.add(key);
-    p.moveTo(x1, y1);
-    p.lineTo(x2, y2);
+    pixels.line(x1 * dpr, y1 * dpr, x2 * dpr, y2 * dpr, words[kind][ci], wide);
   };
-  const dot = (p, x, y, r) => {
-    if (dense) p.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+  const dot = (ci, x, y, r) => {
+    if (dense) denseDots.push(ci, x, y, r);
     else {
+      const p = pathFor(dots, ci);
       p.moveTo(x + r, y);
       p.arc(x, y, r, 0, Math.PI * 2);
     }
@@ -169,7 +179,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
           marks.corrupt.closePath();
         }
       }
-      if (visible(y1)) dot(pathFor(dots, ci), x1, y1, 2.2);
+      if (visible(y1)) dot(ci, x1, y1, 2.2);
       hit({ kind: 'seg', x1, y1, x2, y2, ev: retry ? { ...e, retransmission: true } : e });
       continue;
     }
@@ -306,8 +316,8 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     const xHead = g.local ? g.at(m.from, frame.now) + (g.at(m.to, frame.now) - g.at(m.from, frame.now)) * clamp(m.progress ?? 0, 0, 1) : xNow;
     const ci = colours.index(m.label);
     seg(pathFor(inflight, ci), x1, y1, xHead, y2, ci, 3);
-    if (visible(y1)) dot(pathFor(dots, ci), x1, y1, 2.2);
-    if (visible(y2)) dot(pathFor(dots, ci), xHead, y2, 3);
+    if (visible(y1)) dot(ci, x1, y1, 2.2);
+    if (visible(y2)) dot(ci, xHead, y2, 3);
     hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
   }
 
@@ -319,6 +329,13 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.globalAlpha = 0.33;
   ctx.stroke(backwards);
   ctx.globalAlpha = 1;
+  if (dense) {
+    for (let i = 0; i < denseDots.length; i += 4) {
+      const r = denseDots[i + 3] * 1.6 * dpr;
+      pixels.square(denseDots[i + 1] * dpr, denseDots[i + 2] * dpr, Math.max(2, Math.round(r)), dotWords[denseDots[i]]);
+    }
+    pixels.end(ctx);
+  }
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
   for (const [ci, p] of arrows) {
     ctx.strokeStyle = t.msg[ci];
