@@ -94,7 +94,10 @@ export function bindGraphZoom(graph, { isTool, hideTooltip }) {
     chip.hidden = !text;
     level.textContent = text;
   };
-  zoom.onChange = update;
+  zoom.onChange = () => {
+    graph.refreshView();
+    update();
+  };
 
   c.addEventListener('wheel', (e) => {
     e.preventDefault();

@@ -143,6 +143,12 @@ export class GraphView {
     }
   }
 
+  /** After a zoom or pan: screen positions now, so hit tests and nodePosition() agree with the
+   *  view before the next frame is drawn. */
+  refreshView() {
+    if (this.layoutKey && this.w && this.h) this.applyView(this.w, this.h);
+  }
+
   /** Whether screen point p is on the canvas, with a margin. */
   onScreen(p, m = 0) {
     return p.x >= -m && p.y >= -m && p.x <= this.w + m && p.y <= this.h + m;

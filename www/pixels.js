@@ -55,9 +55,11 @@ export class PixelLayer {
     // From 4 pixels on, the corners are left out: a dot rather than a square.
     const round = size >= 4;
     const top = y0 + size - 1;
+    const first = Math.round(y - size / 2);
     for (let yy = y0; yy < y1; yy++) {
-      const inset = round && (yy === Math.round(y - size / 2) || yy === top) ? 1 : 0;
-      if (x1 - inset > x0 + inset) u32.fill(word, yy * this.w + x0 + inset, yy * this.w + x1 - inset);
+      const inset = round && (yy === first || yy === top) ? 1 : 0;
+      const row = yy * this.w;
+      for (let i = row + x0 + inset, end = row + x1 - inset; i < end; i++) u32[i] = word;
     }
     if (x0 < this.x0) this.x0 = x0;
     if (y0 < this.y0) this.y0 = y0;

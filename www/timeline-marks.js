@@ -318,7 +318,8 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     seg(pathFor(inflight, ci), x1, y1, xHead, y2, ci, 3);
     if (visible(y1)) dot(ci, x1, y1, 2.2);
     if (visible(y2)) dot(ci, xHead, y2, 3);
-    hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
+    // (A hover target only while there is room for more, or for the one under the mouse.)
+    if (hits.length < MAX_HITS || hoverKey === `m${m.id}`) hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
   }
 
   ctx.lineCap = 'round';
