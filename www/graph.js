@@ -243,14 +243,17 @@ export class GraphView {
       if (nodes[i].status === 'paused' && this.onScreen(this.pos[i], margin)) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
     }
     drawDraft(this, ctx, frame, this.tool, t);
+    // Zoomed in, a label is drawn only for a node whose centre is in view (labels are kept
+    // inside the canvas, so one for a node off the edge would sit somewhere it is not).
+    const labelMargin = this.zoom.zoomed ? 0 : margin;
     if (this.labelMode !== 'none') {
       for (let i = 0; i < nodes.length; i++) {
-        if (this.onScreen(this.pos[i], margin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, this.labelMode);
+        if (this.onScreen(this.pos[i], labelMargin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, this.labelMode);
       }
     } else {
       // Too crowded for labels: only the selected node gets one (hover has its tooltip).
       const i = this.index.get(selected);
-      if (i !== undefined && this.onScreen(this.pos[i], margin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, 'full', true);
+      if (i !== undefined && this.onScreen(this.pos[i], labelMargin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, 'full', true);
     }
     if (nodes.length > CIRCLE_MAX) {
       ctx.fillStyle = t.muted;
