@@ -78,20 +78,27 @@ export class PixelLayer {
     const w = this.w;
     const h = this.h;
     const o = wide > 1 ? Math.floor(wide / 2) : 0;
-    let x = x0;
-    let y = y0;
-    for (let i = 0; i <= n; i++, x += sx, y += sy) {
-      const xi = Math.round(x) - o;
-      const yi = Math.round(y) - o;
-      if (wide > 1) {
-        for (let a = 0; a < wide; a++) {
-          const yy = yi + a;
-          if (yy < 0 || yy >= h) continue;
-          const from = Math.max(0, xi);
-          const to = Math.min(w, xi + wide);
-          if (from < to) u32.fill(word, yy * w + from, yy * w + to);
+    // (v + 0.5) | 0 rounds; a pixel just off the left or top edge may land on it, and the
+    // caller's clip takes care of that.
+    let x = x0 + 0.5 - o;
+    let y = y0 + 0.5 - o;
+    if (wide === 1) {
+      for (let i = 0; i <= n; i++, x += sx, y += sy) {
+        const xi = x | 0;
+        const yi = y | 0;
+        if (xi >= 0 && yi >= 0 && xi < w && yi < h) u32[yi * w + xi] = word;
+      }
+    } else {
+      for (let i = 0; i <= n; i++, x += sx, y += sy) {
+        const xi = x | 0;
+        const yi = y | 0;
+        const from = Math.max(0, xi);
+        const to = Math.min(w, xi + wide);
+        if (from >= to) continue;
+        for (let yy = Math.max(0, yi); yy < Math.min(h, yi + wide); yy++) {
+          for (let k = yy * w + from, end = yy * w + to; k < end; k++) u32[k] = word;
         }
-      } else if (xi >= 0 && yi >= 0 && xi < w && yi < h) u32[yi * w + xi] = word;
+      }
     }
     const lx = Math.max(0, Math.floor(Math.min(x0, x1)) - o - 1);
     const ly = Math.max(0, Math.floor(Math.min(y0, y1)) - o - 1);
