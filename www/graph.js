@@ -233,16 +233,22 @@ export class GraphView {
     // The nodes: from the cached layer, but paused ones (their ring empties as time runs) now.
     const hoverNode = this.hover?.kind === 'node' ? this.hover.id : null;
     const margin = r + 10;
-    const overKey = `${base}|${nodesKey(nodes)}|${selected}|${hoverNode}`;
+    // The partition tool's draft groups go into the layer too (a ring per node, 1,000 of them).
+    const draft = this.tool?.active ? nodes.map((n) => this.tool.draft.get(n.id) ?? 0).join(',') : '';
+    const overKey = `${base}|${nodesKey(nodes)}|${selected}|${hoverNode}|${draft}`;
     this.over.blit(ctx, bw, bh, dpr, overKey, (lc) => {
       for (let i = 0; i < nodes.length; i++) {
         if (nodes[i].status !== 'paused' && this.onScreen(this.pos[i], margin)) drawNode(this, lc, nodes[i], this.pos[i], frame.now, t, selected);
       }
+      drawDraft(this, lc, frame, this.tool, t);
     });
+    let paused = false;
     for (let i = 0; i < nodes.length; i++) {
-      if (nodes[i].status === 'paused' && this.onScreen(this.pos[i], margin)) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
+      if (nodes[i].status !== 'paused') continue;
+      paused = true;
+      if (this.onScreen(this.pos[i], margin)) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
     }
-    drawDraft(this, ctx, frame, this.tool, t);
+    if (paused && draft) drawDraft(this, ctx, frame, this.tool, t); // over the paused ones too
     // Zoomed in, a label is drawn only for a node whose centre is in view (labels are kept
     // inside the canvas, so one for a node off the edge would sit somewhere it is not).
     const labelMargin = this.zoom.zoomed ? 0 : margin;
