@@ -8,6 +8,8 @@ const MAX_HITS = 20_000; // hover targets kept per frame
 
 let patCache = { colour: null, pattern: null };
 const pixels = new PixelLayer(); // dense arrows and dots, written as pixels
+const POINT_KINDS = new Map(['metric', 'link-set', 'fault-model', 'timer', 'crash', 'recover', 'pause', 'resume',
+  'clock-step', 'drift', 'link-cut', 'link-heal', 'note'].map((k, i) => [k, i + 1]));
 const KIND_ALPHA = [0.7, 0.35, 0.6, 0.4]; // arrow, discarded duplicate, retransmission, in flight (1 px, no antialiasing: lighter)
 
 /** Diagonal hatching for paused intervals. */
@@ -123,6 +125,10 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   const ev = trace.events;
   for (let k = trace.indexAt(g.scanFrom ?? g.start); k < ev.length; k++) {
     const e = ev[k];
+    const kind = e.kind;
+    // What draws nothing here, before any geometry: a send is the start of its arrow, partitions
+    // span every row (timeline-bands.js), and timer ticks are left out on thin rows.
+    if (kind === 'send' || kind === 'partition' || kind === 'partition-heal' || (kind === 'timer' && !drawTicks)) continue;
     const inWindow = g.local || e.t <= g.end;
     if (e.kind === 'deliver' || e.kind === 'lost' || e.kind === 'discard' || e.kind === 'packet') {
       const from = e.from;
@@ -188,6 +194,15 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (!visible(y)) continue;
     const x = g.xe ? g.xe(e) : g.x(e.t);
     if (g.local && (x < g.plotL - 20 || x > g.plotR + 20)) continue;
+    if (dense) {
+      // One mark of a kind per pixel of a row: the rest would land on it (still hoverable).
+      const key = -((((POINT_KINDS.get(kind) ?? 0) * 8192 + clamp(Math.round(x), -1, 8190) + 1) * 2048) + clamp(Math.round(y), 0, 2047)) - 1;
+      if (seen.has(key)) {
+        hit({ kind: 'pt', x, y, ev: e });
+        continue;
+      }
+      seen.add(key);
+    }
     switch (e.kind) {
       case 'send':
       case 'partition':
