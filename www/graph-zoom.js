@@ -1,4 +1,4 @@
-// Zoom and pan of the node graph: a scale about the pointer (wheel, trackpad pinch) and an offset
+// Zoom and pan of the node graph: a scale about the pointer (wheel, trackpad or touch pinch) and an offset
 // (drag on empty space; with the partition tool on, whose drag draws a box, the middle button);
 // `0` or the corner button fits the whole graph again. Positions are laid out for the fitted view
 // ("world" = fitted CSS pixels) and the graph maps them to the screen: s = w * k + (x, y).
@@ -117,9 +117,50 @@ export function bindGraphZoom(graph, { isTool, hideTooltip }) {
     }
   });
 
+  // Two fingers on a touch screen: pinch to zoom about their midpoint, and move to pan.
+  let drag = null;
+  const touches = new Map(); // pointer id -> position, for touch pointers on the canvas
+  let pinch = null;
+  const spread = () => {
+    const [a, b] = [...touches.values()];
+    return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  };
+  c.addEventListener('pointerdown', (e) => {
+    if (e.pointerType !== 'touch') return;
+    touches.set(e.pointerId, localXY(c, e));
+    if (touches.size !== 2) return;
+    drag = null; // a pinch, not a one-finger pan
+    pinch = spread();
+    for (const id of touches.keys()) {
+      try {
+        c.setPointerCapture(id);
+      } catch {
+        /* a finger already lifted */
+      }
+    }
+    hideTooltip();
+    e.stopImmediatePropagation();
+  }, { capture: true });
+  c.addEventListener('pointermove', (e) => {
+    if (!touches.has(e.pointerId)) return;
+    touches.set(e.pointerId, localXY(c, e));
+    if (!pinch || touches.size !== 2) return;
+    const now = spread();
+    zoom.zoomAt(now.d / pinch.d, pinch.x, pinch.y, graph.w, graph.h);
+    zoom.panBy(now.x - pinch.x, now.y - pinch.y, graph.w, graph.h);
+    pinch = now;
+    e.stopImmediatePropagation();
+  }, { capture: true });
+  const lift = (e) => {
+    if (!touches.delete(e.pointerId)) return;
+    if (pinch) e.stopImmediatePropagation();
+    if (touches.size < 2) pinch = null;
+  };
+  c.addEventListener('pointerup', lift, { capture: true });
+  c.addEventListener('pointercancel', lift, { capture: true });
+
   // Drag to pan: on empty space (not on a node, link or message), when zoomed in; with the
   // partition tool on, only with the middle button (a plain drag is its box).
-  let drag = null;
   c.addEventListener('pointerdown', (e) => {
     if (!zoom.zoomed) return;
     const tool = isTool();

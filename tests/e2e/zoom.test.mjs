@@ -1,6 +1,6 @@
 // Zoom and pan of the graph at 1,000 nodes: the wheel zooms about the pointer until node labels
 // fit, a click at high zoom opens the node under it, a drag on empty space pans, `0` and the Fit
-// button fit the whole graph again; a new scenario starts fitted.
+// button fit the whole graph again; a new scenario starts fitted; two fingers pinch to zoom.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openPage, waitReady, until } from './helpers.mjs';
@@ -121,5 +121,34 @@ test('zoom about the pointer shows labels, clicks hit the node, drag pans, 0 and
     assert.deepEqual(problems, []);
   } finally {
     await close();
+  }
+});
+
+test('two fingers pinch the graph to zoom on a touch screen', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, hasTouch: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  try {
+    await page.goto(`${env.server.url}?scenario=sandbox&p.nodes=1000`);
+    await waitReady(page);
+    const box = await page.locator('#graph').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const cdp = await context.newCDPSession(page);
+    const touch = (type, d) => cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: type === 'touchEnd' ? [] : [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }],
+    });
+    await touch('touchStart', 20);
+    for (let d = 30; d <= 120; d += 10) await touch('touchMove', d);
+    await touch('touchEnd', 0);
+    const k = await page.evaluate(() => window.dsviz.graph.zoom.k);
+    assert.ok(k > 4 && k < 8, `fingers 40 → 240 px apart zoom about ×6 (×${k.toFixed(2)})`);
+    await until(page, () => !document.querySelector('.zoom-chip').hidden);
+    assert.equal(await page.evaluate(() => window.dsviz.selected), null, 'a pinch opens no menu');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
