@@ -201,7 +201,8 @@ export class Controls {
   }
 
   setNow(ms) {
-    $('now').textContent = fmtClock(ms);
+    const text = fmtClock(ms);
+    if (text !== this.nowText) $('now').textContent = this.nowText = text; // paused: no write
   }
 
   setStats(stats, inFlight) {
