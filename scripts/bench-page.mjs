@@ -20,7 +20,7 @@ async function frameTimes(page, seconds) {
         gaps.sort((a, b) => a - b);
         const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
         const f = window.dsviz.frame ?? {};
-        resolve({ frames: gaps.length, p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1],
+        resolve({ perf: window.dsviz.perf ?? null, frames: gaps.length, p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1],
           inFlight: f.messages?.length ?? 0, events: f.stats?.events ?? 0 });
       }
     };

@@ -2,9 +2,10 @@
 // Takes docs/screenshot.png (for the README): the page at 1280×800 after ~3 s of play.
 //   node scripts/screenshot.mjs [--out docs/screenshot.png] [--scenario ID] [--seed N] [--size 1920x1080]
 //                               [--wait MS] [--dark] [--scale 1|2] [--query "p.nodes=7"] [--plain]
-//                               [--partition] [--open link|node|partition|params]
+//                               [--partition] [--open link|node|partition|params] [--zoom K]
 // By default it crashes, pauses, cuts and skews a node a second in (--plain: just play);
-// --partition also splits the nodes into two groups; --open leaves that panel open.
+// --partition also splits the nodes into two groups; --open leaves that panel open;
+// --zoom K zooms the graph K times about its centre (as the mouse wheel does) before the shot.
 // Needs the wasm module built (npm run build) and Debian's Chromium at /usr/bin/chromium.
 import path from 'node:path';
 import fs from 'node:fs';
@@ -33,6 +34,7 @@ function parseArgs(argv) {
     else if (k === '--size') o.size = v().split('x').map(Number);
     else if (k === '--partition') o.partition = true;
     else if (k === '--open') o.open = v();
+    else if (k === '--zoom') o.zoom = Number(v());
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   return o;
@@ -99,6 +101,13 @@ try {
         document.querySelector('#try-this').open = false;
       }
     }, opts.open);
+    await page.waitForTimeout(200);
+  }
+  if (opts.zoom > 1) {
+    await page.evaluate((k) => {
+      const g = window.dsviz.graph;
+      g.zoom.zoomAt(k, g.w / 2, g.h / 2, g.w, g.h);
+    }, opts.zoom);
     await page.waitForTimeout(200);
   }
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });

@@ -18,6 +18,15 @@ function el(tag, props = {}, ...children) {
 }
 export { el };
 
+/** Copies the text of `to` into `from`, which has the same shape (elements and text nodes). */
+function patchText(from, to) {
+  if (from.nodeType === Node.TEXT_NODE) {
+    if (from.data !== to.data) from.data = to.data;
+    return;
+  }
+  for (let i = 0; i < from.childNodes.length; i++) patchText(from.childNodes[i], to.childNodes[i]);
+}
+
 export function isTyping(target) {
   const t = target instanceof Element ? target : null;
   if (!t) return false;
@@ -192,7 +201,8 @@ export class Controls {
   }
 
   setNow(ms) {
-    $('now').textContent = fmtClock(ms);
+    const text = fmtClock(ms);
+    if (text !== this.nowText) $('now').textContent = this.nowText = text; // paused: no write
   }
 
   setStats(stats, inFlight) {
@@ -216,7 +226,13 @@ export class Controls {
     if (stats.discarded) parts.push(sep(), item('duplicates discarded', stats.discarded, '', 'arrivals the transport threw away: it had delivered that message already'));
     if (stats.bytesArrived) parts.push(sep(), el('span', { title: 'bytes that reached a receiver' }, 'arrived ', el('b', { text: fmtBytes(stats.bytesArrived) })));
     parts.push(sep(), item('events', stats.events));
-    $('stats').replaceChildren(...parts);
+    // Same items as last time (only numbers moved): change just the text, so the status bar is
+    // not rebuilt, restyled and laid out anew every frame.
+    const shape = `${Boolean(lost)}|${Boolean(why)}|${Boolean(stats.retransmissions)}|${Boolean(stats.discarded)}|${Boolean(stats.bytesArrived)}`;
+    const box = $('stats');
+    if (shape === this.statsShape && box.childNodes.length === parts.length) parts.forEach((p, i) => patchText(box.childNodes[i], p));
+    else box.replaceChildren(...parts);
+    this.statsShape = shape;
   }
 
   status(text) {

@@ -146,14 +146,23 @@ export function labelKey(label) {
 export class LabelColours {
   constructor() {
     this.keys = new Map();
+    this.byLabel = new Map(); // label -> index: labelKey's regex is too slow for every message of every frame
     this.onNewKey = null;
   }
   reset() {
     this.keys.clear();
+    this.byLabel.clear();
     this.onNewKey?.();
   }
   index(label) {
-    const key = labelKey(label);
+    const known = this.byLabel.get(label);
+    if (known !== undefined) return known;
+    if (this.byLabel.size > 4096) this.byLabel.clear(); // labels like "req#123" need not pile up
+    const i = this.indexOfKey(labelKey(label));
+    this.byLabel.set(label, i);
+    return i;
+  }
+  indexOfKey(key) {
     let i = this.keys.get(key);
     if (i === undefined && key === 'ack') {
       // The transport's acknowledgements (not the protocol's): always the same quiet colour.
@@ -188,6 +197,29 @@ function hash(s) {
 /** How much bigger than CSS pixels a canvas draws (presentation mode sets data-zoom on the views). */
 export const canvasZoom = (canvas) => Number(canvas?.dataset?.zoom) || 1;
 
+const sizes = new WeakMap();
+let resizeObserver = null;
+
+/** An element's clientWidth/clientHeight, kept up to date by a ResizeObserver: reading them
+ *  every frame, after the frame's DOM writes, would force a style and layout pass each time. */
+export function cssSize(el) {
+  let s = sizes.get(el);
+  if (s) return s;
+  s = { w: el.clientWidth, h: el.clientHeight };
+  if (typeof ResizeObserver !== 'function' || !el.isConnected) return s;
+  sizes.set(el, s);
+  resizeObserver ??= new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const known = sizes.get(e.target);
+      if (!known) continue;
+      known.w = e.target.clientWidth;
+      known.h = e.target.clientHeight;
+    }
+  });
+  resizeObserver.observe(el);
+  return s;
+}
+
 /** Size the canvas backing store to its CSS box × devicePixelRatio; returns the size drawn in
  *  (CSS pixels, divided by the canvas's zoom). A canvas with `fixedSize = { w, h, dpr }` (an
  *  off-screen one, for export) keeps that size. */
@@ -195,8 +227,9 @@ export function fitCanvas(canvas) {
   const fixed = canvas.fixedSize;
   const zoom = fixed ? 1 : canvasZoom(canvas);
   const dpr = (fixed?.dpr ?? (window.devicePixelRatio || 1)) * zoom;
-  const w = Math.max(1, Math.round(fixed?.w ?? canvas.clientWidth / zoom));
-  const h = Math.max(1, Math.round(fixed?.h ?? canvas.clientHeight / zoom));
+  const size = fixed ? null : cssSize(canvas);
+  const w = Math.max(1, Math.round(fixed?.w ?? size.w / zoom));
+  const h = Math.max(1, Math.round(fixed?.h ?? size.h / zoom));
   const bw = Math.round(w * dpr);
   const bh = Math.round(h * dpr);
   if (canvas.width !== bw || canvas.height !== bh) {

@@ -3,6 +3,9 @@
 import { fitCanvas, theme, drawCross, drawArrowHead, distToSegment, clamp, ACK_INDEX } from './format.js';
 import { drawNode, drawLabel } from './graph-nodes.js';
 import { drawPartition, drawDraft, drawConfiguredLinks, drawDragBox, drawQueues } from './graph-overlays.js';
+import { Layer, PixelLayer, linksKey, nodesKey, drawMessages } from './graph-layers.js';
+import { GraphZoom } from './graph-zoom.js';
+import { messageAt } from './messages.js';
 
 const CIRCLE_MAX = 32; // beyond this a ring gets too crowded: use the spiral, draw no idle links
 const LOST_FADE_MS = 2500; // real (playing) time a lost-message × stays visible
@@ -13,7 +16,14 @@ export class GraphView {
   constructor(canvas, colours) {
     this.canvas = canvas;
     this.colours = colours;
-    this.pos = []; // [{x, y}] by index into frame.nodes
+    this.pos = []; // [{x, y, a}] on the screen (canvas CSS pixels), by index into frame.nodes
+    this.wpos = []; // the same laid out for the fitted view, before zoom and pan
+    this.zoom = new GraphZoom();
+    this.viewKey = '';
+    this.under = new Layer(); // links and partition, under the messages
+    this.over = new Layer(); // the nodes, over them
+    this.pixels = new PixelLayer(); // tiny message dots, written as pixels
+    this.lastFrame = null;
     this.index = new Map(); // node id -> index
     this.layoutKey = '';
     this.r = 10;
@@ -35,6 +45,11 @@ export class GraphView {
     this.pauseStart.clear();
     this.layoutKey = '';
     this.dragBox = null;
+  }
+
+  /** A new scenario or run: the fitted view again. */
+  resetZoom() {
+    this.zoom.fit();
   }
 
   /** Feed the events of one frame (for lost marks and pause rings). */
@@ -69,11 +84,13 @@ export class GraphView {
     const key = `${n}:${w}x${h}:${nodes.map((x) => x.id).join(',')}:${roles}`;
     if (key === this.layoutKey) return;
     this.layoutKey = key;
+    this.viewKey = '';
     this.index = new Map(nodes.map((nd, i) => [nd.id, i]));
     const fs = theme().fontSize;
+    this.fs = fs;
     const cx = w / 2;
     const cy = h / 2;
-    this.pos = new Array(n);
+    this.wpos = new Array(n);
     if (n <= CIRCLE_MAX) {
       // An ellipse uses the wide graph pane better than a circle; labels sit outside it.
       // Room for the labels: two lines above the top node and below the bottom one.
@@ -87,12 +104,9 @@ export class GraphView {
       const start = n === 2 ? Math.PI : -Math.PI / 2; // two nodes: side by side
       for (let i = 0; i < n; i++) {
         const a = start + (2 * Math.PI * i) / Math.max(1, n);
-        this.pos[i] = n === 1 ? { x: cx, y: cy, a: Math.PI / 2 } : { x: cx + rx * Math.cos(a), y: cy + ry * Math.sin(a), a };
+        this.wpos[i] = n === 1 ? { x: cx, y: cy, a: Math.PI / 2 } : { x: cx + rx * Math.cos(a), y: cy + ry * Math.sin(a), a };
       }
-      const gap = n > 1 ? 2 * Math.min(rx, ry) * Math.sin(Math.PI / n) : 2 * ry;
-      this.r = clamp(gap * 0.28, 7, Math.max(7, Math.min(22, fs * 1.5)));
-      this.gap = gap;
-      this.labelMode = gap >= 2.4 * fs * 1.25 ? 'full' : gap >= 1.3 * fs ? 'name' : 'none';
+      this.gap0 = n > 1 ? 2 * Math.min(rx, ry) * Math.sin(Math.PI / n) : 2 * ry;
       this.ring = true;
     } else {
       // Phyllotaxis: even density for any n, stable positions as n grows.
@@ -103,13 +117,42 @@ export class GraphView {
       for (let i = 0; i < n; i++) {
         const rr = Math.sqrt(i + 0.5) / Math.sqrt(n);
         const a = i * GOLDEN;
-        this.pos[i] = { x: cx + rx * rr * Math.cos(a), y: cy + ry * rr * Math.sin(a), a };
+        this.wpos[i] = { x: cx + rx * rr * Math.cos(a), y: cy + ry * rr * Math.sin(a), a };
       }
-      this.gap = c * 1.6;
-      this.r = clamp(c * 0.42, 1.5, 14);
-      this.labelMode = this.gap >= 7 * fs ? 'full' : this.gap >= 2.6 * fs ? 'name' : 'none';
+      this.gap0 = c * 1.6;
       this.ring = false;
     }
+  }
+
+  /** Screen positions, node size and label mode for the current zoom and pan. */
+  applyView(w, h) {
+    this.zoom.clampTo(w, h);
+    const key = `${this.layoutKey}|${this.zoom.key()}`;
+    if (key === this.viewKey) return;
+    this.viewKey = key;
+    const { k, x, y } = this.zoom;
+    this.pos = this.wpos.map((p) => ({ x: p.x * k + x, y: p.y * k + y, a: p.a }));
+    const fs = this.fs;
+    const gap = this.gap0 * k;
+    this.gap = gap;
+    if (this.ring) {
+      this.r = clamp(gap * 0.28, 7, Math.max(7, Math.min(22, fs * 1.5)));
+      this.labelMode = gap >= 2.4 * fs * 1.25 ? 'full' : gap >= 1.3 * fs ? 'name' : 'none';
+    } else {
+      this.r = clamp((gap / 1.6) * 0.42, 1.5, 14);
+      this.labelMode = gap >= 7 * fs ? 'full' : gap >= 2.6 * fs ? 'name' : 'none';
+    }
+  }
+
+  /** After a zoom or pan: screen positions now, so hit tests and nodePosition() agree with the
+   *  view before the next frame is drawn. */
+  refreshView() {
+    if (this.layoutKey && this.w && this.h) this.applyView(this.w, this.h);
+  }
+
+  /** Whether screen point p is on the canvas, with a margin. */
+  onScreen(p, m = 0) {
+    return p.x >= -m && p.y >= -m && p.x <= this.w + m && p.y <= this.h + m;
   }
 
   posOf(id) {
@@ -118,59 +161,62 @@ export class GraphView {
   }
 
   draw(frame, { selected = null, selectedLink = null } = {}) {
-    const { ctx, w, h } = fitCanvas(this.canvas);
+    const { ctx, w, h, dpr } = fitCanvas(this.canvas);
     this.w = w;
     this.h = h;
+    this.dpr = dpr;
+    this.lastFrame = frame;
     const t = theme();
     const fs = t.fontSize;
-    ctx.fillStyle = t.panel;
-    ctx.fillRect(0, 0, w, h);
-    if (!frame) return;
+    if (!frame) {
+      ctx.fillStyle = t.panel;
+      ctx.fillRect(0, 0, w, h);
+      return;
+    }
     const nodes = frame.nodes;
     this.layout(nodes, w, h, ctx);
+    this.applyView(w, h);
     const r = this.r;
-    drawPartition(this, ctx, frame, t);
-
-    // Idle links, faint, so students see the mesh the messages travel on.
-    if (this.ring && nodes.length > 1) {
-      ctx.strokeStyle = t.link;
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      for (let i = 0; i < nodes.length; i++) {
-        for (let j = i + 1; j < nodes.length; j++) {
-          ctx.moveTo(this.pos[i].x, this.pos[i].y);
-          ctx.lineTo(this.pos[j].x, this.pos[j].y);
-        }
-      }
-      ctx.stroke();
+    const bw = this.canvas.width;
+    const bh = this.canvas.height;
+    if (this.layerTheme !== t) {
+      // A new colour scheme (or an export's light theme): both layers again.
+      this.layerTheme = t;
+      this.themeGen = (this.themeGen ?? 0) + 1;
     }
-    drawConfiguredLinks(this, ctx, frame, t);
-    this.drawCutLinks(ctx, frame.links, t, frame.partition);
-    if (selectedLink) this.drawLinkHighlight(ctx, selectedLink, t.select, 4);
-    else if (this.hover?.kind === 'link') this.drawLinkHighlight(ctx, this.hover, t.select, 2.5);
+    const base = `${this.viewKey}|${w}x${h}@${dpr}|${this.themeGen}`;
+    const hoverLink = !selectedLink && this.hover?.kind === 'link' ? this.hover : null;
+    const underKey = `${base}|${Array.isArray(frame.partition) ? frame.partition.join(',') : ''}|${linksKey(frame.links)}`
+      + `|${selectedLink ? `${selectedLink.a}-${selectedLink.b}` : ''}|${hoverLink ? `${hoverLink.a}-${hoverLink.b}` : ''}`;
+    this.under.blit(ctx, bw, bh, dpr, underKey, (lc) => {
+      lc.fillStyle = t.panel;
+      lc.fillRect(0, 0, w, h);
+      drawPartition(this, lc, frame, t);
+      // Idle links, faint, so students see the mesh the messages travel on.
+      if (this.ring && nodes.length > 1) {
+        lc.strokeStyle = t.link;
+        lc.lineWidth = 1;
+        lc.beginPath();
+        for (let i = 0; i < nodes.length; i++) {
+          for (let j = i + 1; j < nodes.length; j++) {
+            lc.moveTo(this.pos[i].x, this.pos[i].y);
+            lc.lineTo(this.pos[j].x, this.pos[j].y);
+          }
+        }
+        lc.stroke();
+      }
+      drawConfiguredLinks(this, lc, frame, t);
+      this.drawCutLinks(lc, frame.links, t, frame.partition);
+      if (selectedLink) this.drawLinkHighlight(lc, selectedLink, t.select, 4);
+      else if (hoverLink) this.drawLinkHighlight(lc, hoverLink, t.select, 2.5);
+    });
 
     // Messages ride in a lane on the right-hand side of their direction, so a request and its
-    // reply on the same link don't sit on top of each other.
+    // reply on the same link don't sit on top of each other. Packets of a multi-packet message
+    // are small dots queueing along the link; acks are small too; a retransmitted message is a
+    // ring, like its dashed arrow on the timeline.
     const dotR = nodes.length > CIRCLE_MAX ? clamp(r * 0.7, 1.5, 3.5) : clamp(r * 0.32, 3, 5.5);
-    // Packets of a multi-packet message are small dots queueing along the link; acks are small
-    // too; a retransmitted message is a ring, like its dashed arrow on the timeline.
-    ctx.lineWidth = 1.8;
-    for (const m of frame.messages) {
-      const p = this.msgPoint(m.from, m.to, m.progress);
-      if (!p) continue;
-      const colour = this.colours.colour(m.label, t);
-      const small = m.packets > 1 || this.colours.index(m.label) === ACK_INDEX;
-      const rr = small ? Math.max(1.8, dotR * 0.6) : dotR;
-      ctx.beginPath();
-      ctx.arc(p.x, p.y, rr, 0, Math.PI * 2);
-      if (this.isRetry(m.from, m.id, m.sentAt)) {
-        ctx.strokeStyle = colour;
-        ctx.stroke();
-      } else {
-        ctx.fillStyle = colour;
-        ctx.fill();
-      }
-    }
+    if (frame.msgs) drawMessages(this, ctx, frame.msgs, t, dotR, this.colours, this.isRetry);
     drawQueues(this, ctx, frame, t);
     // Lost messages: a × where they died, fading out.
     ctx.lineWidth = 2;
@@ -185,21 +231,53 @@ export class GraphView {
     }
     ctx.globalAlpha = 1;
 
-    for (let i = 0; i < nodes.length; i++) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
-    drawDraft(this, ctx, frame, this.tool, t);
+    // The nodes: from the cached layer, but paused ones (their ring empties as time runs) now.
+    const hoverNode = this.hover?.kind === 'node' ? this.hover.id : null;
+    const margin = r + 10;
+    // The partition tool's draft groups go into the layer too (a ring per node, 1,000 of them).
+    const draft = this.tool?.active ? nodes.map((n) => this.tool.draft.get(n.id) ?? 0).join(',') : '';
+    const overKey = `${base}|${nodesKey(nodes)}|${selected}|${hoverNode}|${draft}`;
+    this.over.blit(ctx, bw, bh, dpr, overKey, (lc) => {
+      for (let i = 0; i < nodes.length; i++) {
+        if (nodes[i].status !== 'paused' && this.onScreen(this.pos[i], margin)) drawNode(this, lc, nodes[i], this.pos[i], frame.now, t, selected);
+      }
+      drawDraft(this, lc, frame, this.tool, t);
+    });
+    let paused = false;
+    for (let i = 0; i < nodes.length; i++) {
+      if (nodes[i].status !== 'paused') continue;
+      paused = true;
+      if (this.onScreen(this.pos[i], margin)) drawNode(this, ctx, nodes[i], this.pos[i], frame.now, t, selected);
+    }
+    if (paused && draft) drawDraft(this, ctx, frame, this.tool, t); // over the paused ones too
+    // Zoomed in, a label is drawn only for a node whose centre is in view (labels are kept
+    // inside the canvas, so one for a node off the edge would sit somewhere it is not).
+    const labelMargin = this.zoom.zoomed ? 0 : margin;
     if (this.labelMode !== 'none') {
-      for (let i = 0; i < nodes.length; i++) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, this.labelMode);
+      for (let i = 0; i < nodes.length; i++) {
+        if (this.onScreen(this.pos[i], labelMargin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, this.labelMode);
+      }
     } else {
       // Too crowded for labels: only the selected node gets one (hover has its tooltip).
       const i = this.index.get(selected);
-      if (i !== undefined) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, 'full', true);
+      if (i !== undefined && this.onScreen(this.pos[i], labelMargin)) drawLabel(this, ctx, nodes[i], this.pos[i], frame.now, t, 'full', true);
     }
     if (nodes.length > CIRCLE_MAX) {
       ctx.fillStyle = t.muted;
       ctx.font = `${fs * 0.85}px ${t.font}`;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
-      ctx.fillText(`${nodes.length} nodes · links drawn only when cut · hover for details`, 10, h - 8);
+      const how = this.zoom.zoomed ? 'drag to pan, 0 to fit' : 'wheel to zoom';
+      const text = `${nodes.length} nodes · links drawn only when cut · hover for details · ${how}`;
+      if (this.zoom.zoomed) {
+        // Zoomed in, nodes and labels run under the caption: give it a backing.
+        ctx.fillStyle = t.panel;
+        ctx.globalAlpha = 0.85;
+        ctx.fillRect(4, h - 10 - fs, ctx.measureText(text).width + 12, fs + 6);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = t.muted;
+      }
+      ctx.fillText(text, 10, h - 8);
     }
     drawDragBox(ctx, this.dragBox, t);
   }
@@ -325,9 +403,10 @@ export class GraphView {
     }
     if (best) return best;
     const dotSlop = 7;
-    for (const m of frame.messages) {
-      const p = this.msgPoint(m.from, m.to, m.progress);
-      if (p && Math.hypot(p.x - x, p.y - y) < dotSlop) return { kind: 'msg', msg: m };
+    const cols = frame.msgs;
+    for (let i = 0; i < (cols?.count ?? 0); i++) {
+      const p = this.msgPoint(cols.from[i], cols.to[i], cols.progress[i]);
+      if (p && Math.hypot(p.x - x, p.y - y) < dotSlop) return { kind: 'msg', msg: messageAt(cols, i) };
     }
     // Links: every pair on the ring (all are drawn); only cut ones on the spiral.
     const pairs = [];

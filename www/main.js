@@ -24,6 +24,8 @@ import { ShareUi, shareFragment } from './share.js';
 import { ExportUi } from './export.js';
 import { Modes } from './modes.js';
 import { attachMessages, messageCount } from './messages.js';
+import { FramePerf } from './perf.js';
+import { bindGraphZoom } from './graph-zoom.js';
 
 const MAX_STEP_REAL_MS = 100; // a background tab must not make the run jump ahead
 const ACTIONS = ['crashNode', 'recoverNode', 'pauseNode', 'cutLink', 'healLink', 'skewClock', 'setDrift',
@@ -48,6 +50,7 @@ const app = {
   lastTs: 0,
 };
 
+const perf = new FramePerf(['advance', 'frame', 'ingest', 'graph', 'timeline', 'plots', 'other']);
 const colours = new LabelColours();
 const trace = new TraceBuffer();
 const graph = new GraphView($('graph'), colours);
@@ -156,6 +159,7 @@ function installSim(sim, scenarioId, seed, values) {
   controls.hideTooltip();
   const spec = app.scenarios.find((s) => s.id === scenarioId);
   if (scenarioId !== prevScenario) {
+    graph.resetZoom();
     narration.show(spec);
     plots.configure(spec);
   } else plots.reset();
@@ -315,13 +319,16 @@ function tick(ts) {
   if (app.dead) return;
   const real = app.lastTs ? Math.min(Math.max(0, ts - app.lastTs), MAX_STEP_REAL_MS) : 0;
   app.lastTs = ts;
+  perf.start();
   if (app.playing) {
     const r = guard(() => app.sim.advance(real * app.speed));
     if (!r.ok) app.pause();
   }
+  perf.lap('advance');
   if (!app.dead) timetravel.beforeFrame();
   const r = app.dead ? { ok: false } : guard(() => app.sim.frame());
   if (app.dead) return;
+  perf.lap('frame');
   try {
     if (r.ok) {
       app.frame = attachMessages(r.value);
@@ -333,6 +340,7 @@ function tick(ts) {
       messagePanel.ingest(r.value);
       timetravel.afterFrame(r.value);
     }
+    perf.lap('ingest');
     render(real);
   } catch (e) {
     // A bug in the page itself: say so rather than freeze silently.
@@ -357,7 +365,9 @@ function render(real) {
   if (app.playing) graph.tick(real);
   const f = app.frame;
   graph.draw(f, { selected: app.selected, selectedLink: app.selectedLink });
+  perf.lap('graph');
   timeline.draw(f, { selected: app.selected });
+  perf.lap('timeline');
   if (f) {
     setSplit(f.nodes.length);
     controls.setNow(f.now);
@@ -365,11 +375,14 @@ function render(real) {
     controls.setPartitionTool(partitionTool.active, f.partition);
     narration.updateVerdicts(f.verdicts);
     narration.updateTiming(f.timing, f.now);
+    perf.lap('other');
     plots.draw(f);
+    perf.lap('plots');
   }
   compare.update(f);
   legend.updateMessageLegend();
   menus.refresh();
+  perf.lap('other');
   if (firstDraw && f) {
     firstDraw = false;
     window.dsviz.ready = true;
@@ -388,6 +401,8 @@ async function boot() {
     get playing() { return app.playing; },
     get speed() { return app.speed; },
     get selected() { return app.selected; },
+    /** Rolling mean ms per phase of the animation loop over the last ~60 frames. */
+    get perf() { return perf.means(); },
     play: () => app.play(),
     pause: () => app.pause(),
     toggle: () => app.toggle(),
@@ -434,6 +449,7 @@ async function boot() {
     exporter,
   };
   bindPointer({ app, graph, timeline, controls, menus });
+  bindGraphZoom(graph, { isTool: () => partitionTool.active, hideTooltip: () => controls.hideTooltip() });
   let mod;
   try {
     mod = await import('./pkg/dsviz.js');

@@ -3,7 +3,7 @@
 // from the trace (delivered, lost, retransmitted per second). Buffers are bounded and rebuilt
 // when a frame says `reset` (after a seek or an undo its events are the history up to now).
 import { el } from './controls.js';
-import { theme, nodeName, fmtClock, fmtValue, MSG_COLOURS } from './format.js';
+import { theme, nodeName, fmtClock, fmtValue, MSG_COLOURS, cssSize } from './format.js';
 import { Series, RateBins, drawPlot, fmtUnit } from './plot.js';
 
 const RATE_WINDOW_MS = 60_000; // the rate card shows the last minute of simulated time
@@ -109,7 +109,8 @@ export class PlotsPanel {
     if (!frame || !this.cards.length) return;
     const t = theme();
     // Redraw only when something could have changed: time, size or colour scheme.
-    const key = `${frame.now}|${this.box.clientWidth}x${this.box.clientHeight}|${t.panel}|${this.metricCount()}|${this.markers.length}|${this.gst}`;
+    const boxSize = cssSize(this.box);
+    const key = `${frame.now}|${boxSize.w}x${boxSize.h}|${t.panel}|${this.metricCount()}|${this.markers.length}|${this.gst}`;
     if (key === this.drawKey) return;
     this.drawKey = key;
     const markers = [...this.markers];

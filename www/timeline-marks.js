@@ -2,10 +2,16 @@
 // colour (one stroke per colour, not per message) so tens of thousands of events stay cheap.
 import { drawCross, drawArrowHead, fmtSigned, clamp } from './format.js';
 import { newPath } from './svg-context.js';
+import { PixelLayer } from './pixels.js';
+import { messageAt } from './messages.js';
 
 const MAX_HITS = 20_000; // hover targets kept per frame
 
 let patCache = { colour: null, pattern: null };
+const pixels = new PixelLayer(); // dense arrows and dots, written as pixels
+const POINT_KINDS = new Map(['metric', 'link-set', 'fault-model', 'timer', 'crash', 'recover', 'pause', 'resume',
+  'clock-step', 'drift', 'link-cut', 'link-heal', 'note'].map((k, i) => [k, i + 1]));
+const KIND_ALPHA = [0.7, 0.35, 0.6, 0.4]; // arrow, discarded duplicate, retransmission, in flight (1 px, no antialiasing: lighter)
 
 /** Diagonal hatching for paused intervals. */
 export function pausePattern(ctx, colour) {
@@ -62,11 +68,68 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (hoverKey && hitKey(h.ev) === hoverKey) hovered = h;
   };
   const drawTicks = g.rowH >= 9;
+  // Level of detail: with thin rows, arrows are denser than pixels. An arrow to or from a row
+  // out of view is drawn as a short stub from its visible end (hover shows it whole), one that
+  // only passes through is left out, and each is snapped to whole pixels so that only the first
+  // of a colour on the same pixels is drawn. All stay in `hits`, so hover and click still find
+  // each message. Arrows and dots are then written straight into pixels (pixels.js), one device
+  // pixel wide, without antialiasing: at this density that reads the same and costs far less.
+  const dense = g.rowH < 10 && !ctx.createHatch && typeof ctx.getTransform === 'function';
+  const seen = dense ? new Set() : null;
+  const dpr = dense ? ctx.getTransform().a || 1 : 1;
+  const wide = Math.max(1, Math.round(dpr));
+  const words = dense ? KIND_ALPHA.map((a) => t.msg.map((c) => pixels.word(c, a))) : null;
+  const denseDots = [];
+  const dotWords = dense ? t.msg.map((c) => pixels.word(c)) : null;
+  if (dense) pixels.begin(ctx.canvas.width, ctx.canvas.height);
+  const clipTop = g.top - 2;
+  const clipBot = g.h;
+  const stub = Math.max(3 * g.rowH, 18);
+  const seg = (p, x1, y1, x2, y2, ci, kind) => {
+    if (!dense) {
+      p.moveTo(x1, y1);
+      p.lineTo(x2, y2);
+      return;
+    }
+    const in1 = y1 >= clipTop && y1 <= clipBot;
+    const in2 = y2 >= clipTop && y2 <= clipBot;
+    if (!in1 && !in2) return;
+    if (!in1 || !in2) {
+      // A stub from the visible end, at most `stub` pixels up or down.
+      const dy = y2 - y1;
+      const u = Math.min(1, stub / Math.abs(dy));
+      if (in1) {
+        x2 = x1 + (x2 - x1) * u;
+        y2 = y1 + dy * u;
+      } else {
+        x1 = x2 - (x2 - x1) * u;
+        y1 = y2 - dy * u;
+      }
+    }
+    const qx1 = clamp(Math.round(x1), -1, 4094) + 1;
+    const qx2 = clamp(Math.round(x2), -1, 4094) + 1;
+    const key = ((((ci * 4 + kind) * 4096 + qx1) * 1024 + clamp(Math.round(y1), 0, 1023)) * 4096 + qx2) * 1024 + clamp(Math.round(y2), 0, 1023);
+    if (seen.has(key)) return;
+    seen.add(key);
+    pixels.line(x1 * dpr, y1 * dpr, x2 * dpr, y2 * dpr, words[kind][ci], wide);
+  };
+  const dot = (ci, x, y, r) => {
+    if (dense) denseDots.push(ci, x, y, r);
+    else {
+      const p = pathFor(dots, ci);
+      p.moveTo(x + r, y);
+      p.arc(x, y, r, 0, Math.PI * 2);
+    }
+  };
 
   const backwards = new Path2D(); // local clocks: received "before" it was sent
   const ev = trace.events;
   for (let k = trace.indexAt(g.scanFrom ?? g.start); k < ev.length; k++) {
     const e = ev[k];
+    const kind = e.kind;
+    // What draws nothing here, before any geometry: a send is the start of its arrow, partitions
+    // span every row (timeline-bands.js), and timer ticks are left out on thin rows.
+    if (kind === 'send' || kind === 'partition' || kind === 'partition-heal' || (kind === 'timer' && !drawTicks)) continue;
     const inWindow = g.local || e.t <= g.end;
     if (e.kind === 'deliver' || e.kind === 'lost' || e.kind === 'discard' || e.kind === 'packet') {
       const from = e.from;
@@ -101,8 +164,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
       const ci = colours.index(e.label);
       const retry = trace.isRetry?.(from, e.msg, sentAt);
       const p = pathFor(e.kind === 'discard' ? dupArrows : retry ? retryArrows : arrows, ci);
-      p.moveTo(x1, y1);
-      p.lineTo(x2, y2);
+      seg(p, x1, y1, x2, y2, ci, e.kind === 'discard' ? 1 : retry ? 2 : 0);
       if (e.kind === 'lost') drawCross(e.reason === 'corrupted' ? marks.corruptX : lostX, x2, y2, s + 1);
       else if (e.kind === 'discard') {
         // Arrived, and thrown away as a duplicate: an empty circle with a slash.
@@ -124,8 +186,7 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
           marks.corrupt.closePath();
         }
       }
-      pathFor(dots, ci).moveTo(x1 + 2.2, y1);
-      pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
+      if (visible(y1)) dot(ci, x1, y1, 2.2);
       hit({ kind: 'seg', x1, y1, x2, y2, ev: retry ? { ...e, retransmission: true } : e });
       continue;
     }
@@ -134,6 +195,15 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
     if (!visible(y)) continue;
     const x = g.xe ? g.xe(e) : g.x(e.t);
     if (g.local && (x < g.plotL - 20 || x > g.plotR + 20)) continue;
+    if (dense) {
+      // One mark of a kind per pixel of a row: the rest would land on it (still hoverable).
+      const key = -((((POINT_KINDS.get(kind) ?? 0) * 8192 + clamp(Math.round(x), -1, 8190) + 1) * 2048) + clamp(Math.round(y), 0, 2047)) - 1;
+      if (seen.has(key)) {
+        hit({ kind: 'pt', x, y, ev: e });
+        continue;
+      }
+      seen.add(key);
+    }
     switch (e.kind) {
       case 'send':
       case 'partition':
@@ -251,24 +321,30 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   // Messages still in flight: drawn up to "now", at their progress between the two rows.
   const xNow = g.x(frame.now);
   const inflight = new Map();
-  for (const m of frame.messages) {
-    const y1 = g.y(m.from);
-    const yt = g.y(m.to);
+  const cols = frame.msgs ?? { count: 0, labels: [] };
+  const labelColour = cols.labels.map((l) => colours.index(l));
+  for (let i = 0; i < cols.count; i++) {
+    const from = cols.from[i];
+    const to = cols.to[i];
+    const y1 = g.y(from);
+    const yt = g.y(to);
     if (y1 === null || yt === null) continue;
-    const y2 = y1 + (yt - y1) * clamp(m.progress ?? 0, 0, 1);
+    const progress = clamp(cols.progress[i] ?? 0, 0, 1);
+    const y2 = y1 + (yt - y1) * progress;
     if (!visible(y1) && !visible(y2)) continue;
-    const x1 = g.at ? g.at(m.from, m.sentAt) : g.x(m.sentAt);
+    const sentAt = cols.sentAt[i];
+    const x1 = g.at ? g.at(from, sentAt) : g.x(sentAt);
     // On local clocks, the head sits between the sender's and the receiver's "now".
-    const xHead = g.local ? g.at(m.from, frame.now) + (g.at(m.to, frame.now) - g.at(m.from, frame.now)) * clamp(m.progress ?? 0, 0, 1) : xNow;
-    const ci = colours.index(m.label);
-    const p = pathFor(inflight, ci);
-    p.moveTo(x1, y1);
-    p.lineTo(xHead, y2);
-    pathFor(dots, ci).moveTo(x1 + 2.2, y1);
-    pathFor(dots, ci).arc(x1, y1, 2.2, 0, Math.PI * 2);
-    pathFor(dots, ci).moveTo(xHead + 3, y2);
-    pathFor(dots, ci).arc(xHead, y2, 3, 0, Math.PI * 2);
-    hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
+    const xHead = g.local ? g.at(from, frame.now) + (g.at(to, frame.now) - g.at(from, frame.now)) * progress : xNow;
+    const ci = labelColour[cols.label[i]];
+    seg(pathFor(inflight, ci), x1, y1, xHead, y2, ci, 3);
+    if (visible(y1)) dot(ci, x1, y1, 2.2);
+    if (visible(y2)) dot(ci, xHead, y2, 3);
+    // (A hover target only while there is room for more, or for the one under the mouse.)
+    if (hits.length < MAX_HITS || hoverKey === `m${cols.id[i]}`) {
+      const m = messageAt(cols, i);
+      hit({ kind: 'seg', x1, y1, x2: xHead, y2, ev: { kind: 'in flight', node: m.from, t: m.sentAt, ...m } });
+    }
   }
 
   ctx.lineCap = 'round';
@@ -279,6 +355,13 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.globalAlpha = 0.33;
   ctx.stroke(backwards);
   ctx.globalAlpha = 1;
+  if (dense) {
+    for (let i = 0; i < denseDots.length; i += 4) {
+      const r = denseDots[i + 3] * 1.6 * dpr;
+      pixels.square(denseDots[i + 1] * dpr, denseDots[i + 2] * dpr, Math.max(2, Math.round(r)), dotWords[denseDots[i]]);
+    }
+    pixels.end(ctx);
+  }
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
   for (const [ci, p] of arrows) {
     ctx.strokeStyle = t.msg[ci];
@@ -310,12 +393,15 @@ export function drawMarks(ctx, g, t, frame, trace, colours, hits, hoverKey = nul
   ctx.fill(marks.packetDots);
   ctx.globalAlpha = 1;
   ctx.lineWidth = g.rowH >= 14 ? 1.4 : 1;
-  ctx.setLineDash([2, 4]);
+  // In flight: dotted; when dense, faint instead (dashing thousands of lines is slow).
+  if (dense) ctx.globalAlpha = 0.45;
+  else ctx.setLineDash([2, 4]);
   for (const [ci, p] of inflight) {
     ctx.strokeStyle = t.msg[ci];
     ctx.stroke(p);
   }
   ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
   for (const [ci, p] of dots) {
     ctx.fillStyle = t.msg[ci];
     ctx.fill(p);

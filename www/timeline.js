@@ -84,6 +84,11 @@ export class TimelineView {
     const start = end - this.windowMs;
     const pxPerMs = (plotR - plotL) / this.windowMs;
     const index = new Map(frame.nodes.map((nd, i) => [nd.id, i]));
+    // y of each node's row by id (ids are small integers): looked up for every event drawn.
+    const yById = [];
+    frame.nodes.forEach((nd, i) => {
+      yById[nd.id] = y0 + (i - this.rowScroll) * rowH + rowH / 2;
+    });
     const x = (time) => plotL + (time - start) * pxPerMs;
     const clocks = this.clocks;
     return {
@@ -96,10 +101,7 @@ export class TimelineView {
       /** First true instant whose events may show in the window. */
       scanFrom: local ? start - Math.max(0, clocks.maxAhead) : start,
       yRow: (i) => y0 + (i - this.rowScroll) * rowH + rowH / 2,
-      y: (id) => {
-        const i = index.get(id);
-        return i === undefined ? null : y0 + (i - this.rowScroll) * rowH + rowH / 2;
-      },
+      y: (id) => yById[id] ?? null,
     };
   }
 
