@@ -234,6 +234,45 @@ fn healing_a_partition_restores_only_the_links_it_cut() {
     assert!(!net.is_up(0, 1) && !net.is_up(1, 0), "the hand cut stays");
 }
 
+#[test]
+fn a_partition_of_a_thousand_nodes_is_their_groups_not_half_a_million_cut_links() {
+    let mut run = sandbox(3, &[("nodes", "1000"), ("fanout", "8")]);
+    run_for(&mut run, 1000);
+    let in_flight_across = |run: &Run| {
+        let f = run.world().frame(0, 0);
+        f.messages
+            .iter()
+            .filter(|m| (m.from < 500) != (m.to < 500))
+            .count()
+    };
+    assert!(
+        in_flight_across(&run) > 100,
+        "pings cross the halves before"
+    );
+    let lost_before = run.world().trace().totals().lost_link_cut;
+    let groups: Vec<u16> = (0..1000).map(|n| (n >= 500) as u16).collect();
+    run.world_mut()
+        .act(ActionKind::Partition(groups))
+        .expect("partition");
+    let f = run.world().frame(0, 0);
+    assert!(f.links.is_empty(), "no per-link records: {}", f.links.len());
+    assert_eq!(f.partition.map(|g| g.len()), Some(1000));
+    assert_eq!(in_flight_across(&run), 0, "what was crossing is lost");
+    let lost = run.world().trace().totals().lost_link_cut - lost_before;
+    assert!(lost > 100, "{lost} packets lost where they were");
+    let net = run.world().network();
+    assert!(!net.is_up(0, 999) && !net.is_up(999, 0) && net.is_up(0, 499) && net.is_up(500, 999));
+    run_for(&mut run, 1000);
+    let crossed = events(&run)
+        .iter()
+        .filter(|e| e.time > Time::from_ms(1000))
+        .filter(
+            |e| matches!(e.kind, TraceKind::Deliver { from, .. } if (from < 500) != (e.node < 500)),
+        )
+        .count();
+    assert_eq!(crossed, 0, "nothing crosses during the partition");
+}
+
 fn max_network_delay(ev: &[TraceEvent], sent_after: Time) -> f64 {
     ev.iter()
         .filter_map(|e| match e.kind {

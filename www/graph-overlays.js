@@ -75,8 +75,9 @@ export function drawDraft(view, ctx, frame, tool, t) {
 /** Links with their own settings (set in the link editor): a solid, tinted line with a dot. */
 export function drawConfiguredLinks(view, ctx, frame, t) {
   const pairs = new Map();
+  const part = Array.isArray(frame.partition) ? frame.partition : null;
   for (const l of frame.links) {
-    if (!l.config || l.up === false) continue;
+    if (!l.config || l.up === false || (part && part[l.from] !== part[l.to])) continue;
     const k = l.from < l.to ? `${l.from}|${l.to}` : `${l.to}|${l.from}`;
     const e = pairs.get(k) ?? { a: l.from, b: l.to, n: 0, lossy: false };
     e.n++;

@@ -11,6 +11,7 @@ const CIRCLE_MAX = 32; // beyond this a ring gets too crowded: use the spiral, d
 const LOST_FADE_MS = 2500; // real (playing) time a lost-message × stays visible
 const LOST_MAX = 400;
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
+const PARTITION_LINES_MAX = 200; // nodes up to which the partition's cut links are drawn
 
 export class GraphView {
   constructor(canvas, colours) {
@@ -302,24 +303,29 @@ export class GraphView {
   drawCutLinks(ctx, links, t, partition) {
     const byPair = new Map();
     const across = (l) => Array.isArray(partition) && (partition[l.from] ?? 0) !== (partition[l.to] ?? 0);
-    // Links the partition cut: one faint dashed line each (the shading says why); a × on every
-    // one of them would bury the picture.
-    ctx.save();
-    ctx.strokeStyle = t.cut;
-    ctx.globalAlpha = 0.35;
-    ctx.lineWidth = 1.5;
-    ctx.setLineDash([3, 5]);
-    ctx.beginPath();
-    for (const l of links) {
-      if (l.up !== false || !across(l) || l.from > l.to) continue;
-      const pa = this.posOf(l.from);
-      const pb = this.posOf(l.to);
-      if (!pa || !pb) continue;
-      ctx.moveTo(pa.x, pa.y);
-      ctx.lineTo(pb.x, pb.y);
+    // Links the partition cut (every pair across groups; the frame sends only the groups): one
+    // faint dashed line each, the shading says why; a × on every one would bury the picture. Past
+    // a couple of hundred nodes the lines would be a solid wall, and the shading alone tells it.
+    if (Array.isArray(partition) && partition.length <= PARTITION_LINES_MAX) {
+      ctx.save();
+      ctx.strokeStyle = t.cut;
+      ctx.globalAlpha = 0.35;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([3, 5]);
+      ctx.beginPath();
+      for (let a = 0; a < partition.length; a++) {
+        for (let b = a + 1; b < partition.length; b++) {
+          if (partition[a] === partition[b]) continue;
+          const pa = this.posOf(a);
+          const pb = this.posOf(b);
+          if (!pa || !pb) continue;
+          ctx.moveTo(pa.x, pa.y);
+          ctx.lineTo(pb.x, pb.y);
+        }
+      }
+      ctx.stroke();
+      ctx.restore();
     }
-    ctx.stroke();
-    ctx.restore();
     for (const l of links) {
       if (l.up !== false || across(l)) continue;
       const k = l.from < l.to ? `${l.from}|${l.to}` : `${l.to}|${l.from}`;

@@ -164,9 +164,10 @@ export class LinkMenu {
     if (!f) return;
     const { a, b } = this;
     const link = (x, y) => f.links.find((l) => l.from === x && l.to === y);
+    const part = Array.isArray(f.partition) ? f.partition : null;
     const desc = (x, y) => {
       const l = link(x, y);
-      const up = l?.up === false ? 'cut' : 'up';
+      const up = l?.up === false ? 'cut' : part && part[x] !== part[y] ? 'cut (partition)' : 'up';
       return `${nodeName(x)} → ${nodeName(y)}: ${up}${l?.config ? ' (own settings)' : ''}`;
     };
     const text = `${desc(a, b)}  ·  ${desc(b, a)}`;

@@ -3,7 +3,7 @@
 
 use super::action::ActionKind;
 use super::error::SimError;
-use super::network::{CutCause, Latency, LinkConfig};
+use super::network::{Latency, LinkConfig};
 use super::node::{FaultModel, Status};
 use super::protocol::Protocol;
 use super::time::Duration;
@@ -99,16 +99,16 @@ impl<P: Protocol> World<P> {
                 self.record(n, TraceKind::Pause { until });
             }
             ActionKind::CutLink { a, b, one_way } => {
-                self.cut(a, b, CutCause::Hand);
+                self.cut(a, b);
                 if !one_way {
-                    self.cut(b, a, CutCause::Hand);
+                    self.cut(b, a);
                 }
                 self.record(a, TraceKind::LinkCut { to: b, one_way });
             }
             ActionKind::HealLink { a, b, one_way } => {
-                self.network.heal(a, b, CutCause::Hand);
+                self.network.heal(a, b);
                 if !one_way {
-                    self.network.heal(b, a, CutCause::Hand);
+                    self.network.heal(b, a);
                 }
                 self.record(a, TraceKind::LinkHeal { to: b, one_way });
             }
@@ -118,15 +118,8 @@ impl<P: Protocol> World<P> {
             }
             ActionKind::SetDrift(n, ppm) => self.set_drift(n, ppm),
             ActionKind::Partition(groups) => {
-                let n = groups.len() as NodeId;
                 self.network.partition(groups.clone());
-                for a in 0..n {
-                    for b in 0..n {
-                        if groups[a as usize] != groups[b as usize] {
-                            self.cut_in_flight(a, b);
-                        }
-                    }
-                }
+                self.partition_in_flight();
                 self.record(0, TraceKind::Partition { groups });
             }
             ActionKind::HealPartition => {
@@ -161,8 +154,8 @@ impl<P: Protocol> World<P> {
         }
     }
 
-    fn cut(&mut self, from: NodeId, to: NodeId, cause: CutCause) {
-        self.network.cut(from, to, cause);
+    fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.network.cut(from, to);
         self.cut_in_flight(from, to);
     }
 

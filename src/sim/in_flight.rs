@@ -10,16 +10,40 @@ use super::NodeId;
 impl<P: Protocol> World<P> {
     /// Drops every packet on from→to (and queued for it) where it is.
     pub(super) fn cut_in_flight(&mut self, from: NodeId, to: NodeId) {
+        self.lose_in_flight(|f, t| (f, t) == (from, to));
+    }
+
+    /// Drops every packet crossing the partition now in force, link by link in (from, to) order.
+    pub(super) fn partition_in_flight(&mut self) {
+        let net = &self.network;
+        let mut cut: Vec<(NodeId, NodeId, usize, u64)> = (self.wire.flights.iter().enumerate())
+            .filter_map(|(slot, f)| f.as_ref().map(|f| (slot, f)))
+            .filter(|(_, f)| net.partition_cuts(f.head.from, f.head.to))
+            .map(|(slot, f)| (f.head.from, f.head.to, slot, f.id))
+            .collect();
+        cut.sort_unstable();
+        for (_, _, slot, id) in cut {
+            self.lose_flight(slot, id);
+        }
+    }
+
+    fn lose_in_flight(&mut self, on: impl Fn(NodeId, NodeId) -> bool) {
         for slot in 0..self.wire.flights.len() {
             let hit = self.wire.flights[slot]
                 .as_ref()
-                .filter(|f| f.head.from == from && f.head.to == to)
+                .filter(|f| on(f.head.from, f.head.to))
                 .map(|f| f.id);
-            if let Some(f) = hit.and_then(|id| self.wire.take(slot as u32, id)) {
-                let span = f.arrives.0.saturating_sub(f.departs.0).max(1);
-                let progress = (self.now.0.saturating_sub(f.departs.0)) as f64 / span as f64;
-                self.packet_done(f, Some((LossReason::LinkCut, progress.min(1.0))));
+            if let Some(id) = hit {
+                self.lose_flight(slot, id);
             }
+        }
+    }
+
+    fn lose_flight(&mut self, slot: usize, id: u64) {
+        if let Some(f) = self.wire.take(slot as u32, id) {
+            let span = f.arrives.0.saturating_sub(f.departs.0).max(1);
+            let progress = (self.now.0.saturating_sub(f.departs.0)) as f64 / span as f64;
+            self.packet_done(f, Some((LossReason::LinkCut, progress.min(1.0))));
         }
     }
 

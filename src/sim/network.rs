@@ -1,15 +1,16 @@
 //! Links between every ordered pair of nodes: their kind (reliable, fair-loss, arbitrary), latency,
 //! loss, duplication, corruption, bandwidth and MTU, and whether the link is up.
 //! Settings are sparse: one default plus per-link overrides, so 1,000 nodes do not cost a million
-//! link records. A link is down while any cause holds it down (a hand cut, later a partition), so
-//! healing one cause restores exactly what that cause cut.
+//! link records. A link is down while a hand cut or the partition in force holds it down, so
+//! healing one restores exactly what it cut. The partition is kept as each node's group, not as
+//! the links it cuts: 1,000 nodes in two halves would be half a million of them.
 
 use super::link_times::LinkTimes;
 use super::rng::SimRng;
 use super::time::{Duration, Time};
 use super::NodeId;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How long a message takes to cross a link.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -146,19 +147,12 @@ impl LinkConfig {
     }
 }
 
-/// Why a link is down. A bit each, so causes combine and heal independently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CutCause {
-    Hand = 1,
-    Partition = 2,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct Network {
     default: LinkConfig,
     overrides: BTreeMap<(NodeId, NodeId), LinkConfig>,
-    /// Directed links that are down, with the bit set of causes holding them down.
-    down: BTreeMap<(NodeId, NodeId), u8>,
+    /// Directed links cut by hand.
+    down: BTreeSet<(NodeId, NodeId)>,
     /// When each directed link with a bandwidth finishes sending what is queued on it.
     busy_until: LinkTimes,
     /// Latest arrival scheduled on each FIFO link, so later sends arrive later.
@@ -187,29 +181,24 @@ impl Network {
     }
 
     pub fn is_up(&self, from: NodeId, to: NodeId) -> bool {
-        self.down.is_empty() || !self.down.contains_key(&(from, to))
+        !self.partition_cuts(from, to) && (self.down.is_empty() || !self.down.contains(&(from, to)))
     }
 
-    /// Marks from→to down for `cause`; returns whether the link was up before.
-    pub fn cut(&mut self, from: NodeId, to: NodeId, cause: CutCause) -> bool {
-        let mask = self.down.entry((from, to)).or_insert(0);
-        let was_up = *mask == 0;
-        *mask |= cause as u8;
-        was_up
+    /// Whether the partition in force separates from and to.
+    pub fn partition_cuts(&self, from: NodeId, to: NodeId) -> bool {
+        self.partition.as_ref().is_some_and(
+            |g| matches!((g.get(from as usize), g.get(to as usize)), (Some(a), Some(b)) if a != b),
+        )
     }
 
-    /// Lifts `cause` from from→to; returns whether the link is up now and was down before.
-    pub fn heal(&mut self, from: NodeId, to: NodeId, cause: CutCause) -> bool {
-        let Some(mask) = self.down.get_mut(&(from, to)) else {
-            return false;
-        };
-        *mask &= !(cause as u8);
-        if *mask == 0 {
-            self.down.remove(&(from, to));
-            true
-        } else {
-            false
-        }
+    /// Cuts from→to by hand; returns whether it had not been cut by hand before.
+    pub fn cut(&mut self, from: NodeId, to: NodeId) -> bool {
+        self.down.insert((from, to))
+    }
+
+    /// Heals a hand cut of from→to; returns whether there was one. (A partition still holds.)
+    pub fn heal(&mut self, from: NodeId, to: NodeId) -> bool {
+        self.down.remove(&(from, to))
     }
 
     /// Directed links whose settings differ from the default, in (from, to) order.
@@ -250,29 +239,11 @@ impl Network {
     /// Splits the nodes into groups (`groups[node]`): every link between groups goes down until
     /// [`Network::heal_partition`]. A new partition replaces the old one.
     pub fn partition(&mut self, groups: Vec<u16>) {
-        self.heal_partition();
-        let n = groups.len() as NodeId;
-        for a in 0..n {
-            for b in 0..n {
-                if groups[a as usize] != groups[b as usize] {
-                    self.cut(a, b, CutCause::Partition);
-                }
-            }
-        }
         self.partition = Some(groups);
     }
 
     /// Restores exactly the links the partition cut; links cut by hand stay cut.
     pub fn heal_partition(&mut self) {
-        let cut: Vec<_> = self
-            .down
-            .iter()
-            .filter(|(_, m)| **m & CutCause::Partition as u8 != 0)
-            .map(|(k, _)| *k)
-            .collect();
-        for (a, b) in cut {
-            self.heal(a, b, CutCause::Partition);
-        }
         self.partition = None;
     }
 
@@ -280,9 +251,9 @@ impl Network {
         self.partition.as_deref()
     }
 
-    /// Directed links that are down, in (from, to) order.
+    /// Directed links cut by hand, in (from, to) order (the partition's are `partition_groups`).
     pub fn down_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        self.down.keys().copied()
+        self.down.iter().copied()
     }
 }
 
@@ -293,10 +264,10 @@ mod tests {
     #[test]
     fn a_one_way_cut_leaves_the_other_direction_up() {
         let mut net = Network::default();
-        net.cut(1, 2, CutCause::Hand);
+        net.cut(1, 2);
         assert!(!net.is_up(1, 2));
         assert!(net.is_up(2, 1));
-        assert!(net.heal(1, 2, CutCause::Hand));
+        assert!(net.heal(1, 2));
         assert!(net.is_up(1, 2));
     }
 
@@ -316,7 +287,7 @@ mod tests {
     #[test]
     fn healing_a_partition_keeps_hand_cuts() {
         let mut net = Network::default();
-        net.cut(0, 2, CutCause::Hand);
+        net.cut(0, 2);
         net.partition(vec![0, 0, 1]);
         assert!(!net.is_up(0, 2) && !net.is_up(1, 2) && !net.is_up(2, 1));
         assert!(net.is_up(0, 1));
