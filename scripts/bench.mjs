@@ -155,7 +155,7 @@ try {
   const phases = (f) => (f.perf ? Object.entries(f.perf).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · ') : 'n/a');
   console.log(`\nPer phase, ms (1,000 nodes): ${phases(p.thousand)}`);
   console.log(`Per phase, ms (dense timeline): ${phases(p.timeline)}`);
-  console.log(`\nStart-up: navigation to the first drawn frame on localhost: ${p.startup.toFixed(0)} ms (best of 5)`);
+  console.log(`\nStart-up: navigation to the first drawn frame on localhost (best of 5): built page (dist/) ${p.startup.toFixed(0)} ms, development page (www/) ${p.startupDev.toFixed(0)} ms`);
 
   // The seven figures beside their goals (issue 7); "met" is judged here, nowhere else.
   const goals = [
@@ -165,8 +165,8 @@ try {
     ['3. boundary per frame', `1 call, ${fmt(w.frameBytes / 1024)} KB, ${w.frameMs.toFixed(1)} ms`, 'one call, bulk data', true],
     ['4. seek, 10 min x 50 nodes', `max ${w.seekMaxMs.toFixed(1)} ms`, '<= 50 ms', w.seekMaxMs <= 50],
     ['5. memory after an hour', `${mb(w.memAfter)} MB`, 'bounded', true],
-    ['6. page weight', `${fmt(weight.gz / 1024)} KB gzip`, '<= 100 KB gzip', weight.gz <= 100 * 1024],
-    ['7. start-up', `${p.startup.toFixed(0)} ms`, '<= 300 ms', p.startup <= 300],
+    ['6. page weight (built page)', `${fmt(weight.gz / 1024)} KB gzip`, '<= 100 KB gzip', weight.gz <= 100 * 1024],
+    ['7. start-up (built page)', `${p.startup.toFixed(0)} ms`, '<= 300 ms', p.startup <= 300],
   ];
   console.log('\n| figure                       | now                                   | goal                                | met |');
   console.log('|------------------------------|---------------------------------------|-------------------------------------|-----|');
