@@ -20,8 +20,12 @@ async function frameTimes(page, seconds) {
         gaps.sort((a, b) => a - b);
         const at = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
         const f = window.dsviz.frame ?? {};
-        resolve({ perf: window.dsviz.perf ?? null, frames: gaps.length, p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1],
-          inFlight: f.messages?.length ?? 0, events: f.stats?.events ?? 0 });
+        // Late: the frame missed the next display refresh (an interval of two refreshes or more,
+        // where one refresh reads 16.6-16.8 ms with the timestamps' jitter).
+        const late = gaps.filter((g) => g > 25).length / gaps.length;
+        resolve({ perf: window.dsviz.perf ?? null, work: window.dsviz.frameWork ?? null, frames: gaps.length,
+          p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1], late,
+          inFlight: f.msgs?.count ?? f.messages?.length ?? 0, events: f.stats?.events ?? 0 });
       }
     };
     requestAnimationFrame(tick);

@@ -141,13 +141,16 @@ try {
   const mb = (b) => (b / 1048576).toFixed(1);
   console.log(`\nMemory: wasm memory ${mb(w.memBefore)} MB at start, ${mb(w.memAfter)} MB after a simulated hour of the`);
   console.log(`50-node sandbox (${fmt(w.hourEvents)} events recorded, trace window 100,000; simulated in ${w.hourSeconds.toFixed(1)} s)`);
-  console.log(`\nBoundary: one frame() of the 1,000-node sandbox carries ${fmt(w.frameBytes)} bytes of JSON and takes ${w.frameMs.toFixed(2)} ms (one call per frame)`);
+  console.log(`\nBoundary: one frame() of the 1,000-node sandbox carries ${fmt(w.frameBytes)} bytes (JSON, and the messages in flight as typed arrays) and takes ${w.frameMs.toFixed(2)} ms (one call per frame)`);
   pageWeight();
   const p = await pageFigures(server.url);
-  const row = (name, f) => console.log(`| ${name.padEnd(38)} | ${f.p50.toFixed(1).padStart(5)} | ${f.p95.toFixed(1).padStart(5)} | ${f.max.toFixed(1).padStart(6)} | ${String(f.frames).padStart(6)} |`);
-  console.log('\nFrame time (advance + frame() + drawing both views), headless Chromium, software rendering, 1280x800');
-  console.log('| case                                   | p50 ms | p95 ms | max ms | frames |');
-  console.log('|----------------------------------------|-------|-------|--------|--------|');
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const row = (name, f) => console.log(`| ${name.padEnd(38)} | ${f.p50.toFixed(1).padStart(5)} | ${f.p95.toFixed(1).padStart(5)} | ${f.max.toFixed(1).padStart(6)} | ${String(f.frames).padStart(6)} | ${pct(f.late).padStart(5)} | ${f.work ? `${f.work.p50.toFixed(1)} / ${f.work.p95.toFixed(1)}` : 'n/a'} |`);
+  console.log('\nFrame time (advance + frame() + drawing both views), headless Chromium, software rendering, 1280x800:');
+  console.log('intervals between animation frames (at least one 60 Hz refresh, 16.7 ms), the share of frames that');
+  console.log('missed a refresh, and the script\'s own work per frame (the canvas rasterises after it returns)');
+  console.log('| case                                   | p50 ms | p95 ms | max ms | frames | late | script p50 / p95 ms |');
+  console.log('|----------------------------------------|-------|-------|--------|--------|------|---------------------|');
   row(`1,000 nodes, ${fmt(p.thousand.inFlight)} messages in flight`, p.thousand);
   row(`200 nodes after ${fmt(p.timeline.events)} events`, p.timeline);
   // Where a frame's time goes (rolling means over the last ~60 frames, JavaScript side; the
@@ -161,7 +164,8 @@ try {
   const goals = [
     ['1. core throughput (wasm)', `${fmt(w.eventsPerSec)} events/s, ${(w.eventsPerSec / n.eventsPerSec).toFixed(2)} x native`,
       '>= 10,000,000/s and >= 0.7 x native', w.eventsPerSec >= 1e7 && w.eventsPerSec >= 0.7 * n.eventsPerSec],
-    ['2. frame time, 1,000 nodes', `p95 ${p.thousand.p95.toFixed(1)} ms`, 'p95 <= 16.7 ms', p.thousand.p95 <= 16.7],
+    // 95% of frames on the next refresh: a p95 interval of one refresh, read as 16.6-16.8 ms.
+    ['2. frame time, 1,000 nodes', `p95 ${p.thousand.p95.toFixed(1)} ms, ${pct(p.thousand.late)} late`, 'p95 <= 16.7 ms (60 fps)', p.thousand.late <= 0.05],
     ['3. boundary per frame', `1 call, ${fmt(w.frameBytes / 1024)} KB, ${w.frameMs.toFixed(1)} ms`, 'one call, bulk data', true],
     ['4. seek, 10 min x 50 nodes', `max ${w.seekMaxMs.toFixed(1)} ms`, '<= 50 ms', w.seekMaxMs <= 50],
     ['5. memory after an hour', `${mb(w.memAfter)} MB`, 'bounded', true],

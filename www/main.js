@@ -403,6 +403,7 @@ async function boot() {
     get selected() { return app.selected; },
     /** Rolling mean ms per phase of the animation loop over the last ~60 frames. */
     get perf() { return perf.means(); },
+    get frameWork() { return perf.frameWork(); },
     play: () => app.play(),
     pause: () => app.pause(),
     toggle: () => app.toggle(),

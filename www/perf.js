@@ -2,6 +2,7 @@
 // animation loop, read as window.dsviz.perf (the bench prints them). Cheap: one
 // performance.now() per phase boundary and a fixed ring per phase.
 const WINDOW = 60;
+const FRAMES = 600; // per-frame totals kept for percentiles
 
 export class FramePerf {
   constructor(phases) {
@@ -13,6 +14,8 @@ export class FramePerf {
     this.cur = Object.fromEntries(phases.map((p) => [p, 0]));
     this.t = 0;
     this.open = false;
+    this.totals = new Float64Array(FRAMES);
+    this.frames = 0;
   }
 
   /** A new frame: commits the last one's phases and starts the clock. */
@@ -32,10 +35,13 @@ export class FramePerf {
   /** Commits the frame's phase times to the rolling means. */
   end() {
     this.open = false;
+    let total = 0;
     for (const p of this.phases) {
+      total += this.cur[p];
       this.add(p, this.cur[p]);
       this.cur[p] = 0;
     }
+    this.totals[this.frames++ % FRAMES] = total;
   }
 
   add(phase, ms) {
@@ -46,6 +52,14 @@ export class FramePerf {
     ring[i] = ms;
     this.pos[phase] = (i + 1) % WINDOW;
     if (this.counts[phase] < WINDOW) this.counts[phase]++;
+  }
+
+  /** { p50, p95, max, frames }: the script's work per frame (every phase) over the last 600. */
+  frameWork() {
+    const n = Math.min(this.frames, FRAMES);
+    const sorted = Array.from(this.totals.subarray(0, n)).sort((a, b) => a - b);
+    const at = (q) => (n ? sorted[Math.min(n - 1, Math.floor(q * n))] : 0);
+    return { p50: at(0.5), p95: at(0.95), max: n ? sorted[n - 1] : 0, frames: n };
   }
 
   /** { phase: mean ms } over the frames seen so far (at most the last 60). */
