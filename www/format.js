@@ -54,7 +54,19 @@ export function fmtSpeed(x) {
   return `${Number(x.toPrecision(2))}×`;
 }
 
-export const fmtInt = (n) => (n == null ? '—' : Number(n).toLocaleString('en-US'));
+/** 1234567.25 → "1,234,567.25" (at most three decimals), as toLocaleString('en-US') writes it but
+ *  without waking the locale machinery, whose first call cost ~15 ms of the page's start-up. */
+export function groupDigits(v) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.round(Math.abs(n) * 1000) / 1000;
+  const [int, frac] = String(abs).split('.');
+  if (int.includes('e')) return String(n);
+  const sign = n < 0 && abs !== 0 ? '-' : '';
+  return `${sign}${int.replace(/\B(?=(\d{3})+$)/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
+export const fmtInt = (n) => (n == null ? '—' : groupDigits(n));
 
 /** Any field value as short text for tooltips and the inspector. */
 export function fmtValue(v) {

@@ -270,7 +270,9 @@ export class Legend {
   constructor(colours) {
     this.colours = colours;
     this.legendKeys = '';
-    this.buildMarkerLegend();
+    // Forty small canvases: drawn once the page is up, not before its first frame (start-up).
+    const later = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
+    later(() => this.buildMarkerLegend(), { timeout: 500 });
     onThemeChange(() => {
       this.buildMarkerLegend();
       this.legendKeys = '';

@@ -3,7 +3,7 @@
 // and checked here before the simulator sees them so a bad value gets its message next to
 // the field it belongs to (the simulator still checks everything; its messages land there too).
 import { el } from './controls.js';
-import { fmtValue } from './format.js';
+import { fmtValue, groupDigits } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -21,7 +21,7 @@ export function defaults(spec) {
   return Object.fromEntries((spec.params ?? []).map((p) => [p.name, p.default]));
 }
 
-const fmtBound = (v) => (Math.abs(v) >= 10000 ? v.toLocaleString('en-US') : fmtValue(v));
+const fmtBound = (v) => (Math.abs(v) >= 10000 ? groupDigits(v) : fmtValue(v));
 
 /** "0 – 1", "≥ 0", "whole number, 1 – 2,000". */
 export function boundsText(p) {

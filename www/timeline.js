@@ -1,6 +1,6 @@
 // The space-time (Lamport) diagram: one line per node, global simulated time to the right,
 // messages as arrows from send to delivery, faults as marks on the node's line.
-import { fitCanvas, theme, nodeName, fmtDuration, fmtTick, clamp } from './format.js';
+import { fitCanvas, theme, nodeName, fmtDuration, fmtTick, clamp, groupDigits } from './format.js';
 import { drawMarks, pausePattern, hitKey } from './timeline-marks.js';
 import { drawGstBackground, drawGstLine, drawPartitions } from './timeline-bands.js';
 
@@ -299,7 +299,7 @@ export class TimelineView {
     ctx.fillText(note, g.plotR, g.axisH / 2);
     // While the simulator is producing more events than a frame carries, say so.
     if (!this.exporting && performance.now() - this.trace.lastSkipAt < 2000) {
-      this.banner(ctx, g, t, `too many events to draw them all: ${this.trace.skipped.toLocaleString('en-US')} skipped so far — slow down to see every message`, g.h - 6, t.pause);
+      this.banner(ctx, g, t, `too many events to draw them all: ${groupDigits(this.trace.skipped)} skipped so far — slow down to see every message`, g.h - 6, t.pause);
     }
     if (this.trace.dropped > 0 && g.start < this.trace.oldestT && g.x(this.trace.oldestT) - g.plotL > 200) {
       this.banner(ctx, g, t, '← older events no longer kept', g.top + 16, t.muted);

@@ -80,7 +80,7 @@ impl Simulation {
     /// Every scenario: `[{ id, title, summary, params: [{ name, label, help, default, min, max, integer, choices }] }]`.
     pub fn scenarios() -> JsResult<JsValue> {
         let specs: Vec<_> = scenarios::ALL.iter().map(|s| &s.spec).collect();
-        to_js(&specs)
+        to_js_bulk(&specs)
     }
 
     /// A fresh seed from the browser's randomness, for the "random seed" button.
