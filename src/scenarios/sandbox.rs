@@ -225,11 +225,7 @@ impl Protocol for Sandbox {
     fn summary(&self, state: Option<&State>, _: &Stable) -> String {
         match state {
             None => "down".into(),
-            Some(s) => format!(
-                "heard {}/{}",
-                self.heard_recently(s),
-                s.heard.last.len() - 1
-            ),
+            Some(s) => format!("heard {}/{}", self.heard_recently(s), s.heard.peers() - 1),
         }
     }
 
@@ -245,11 +241,11 @@ impl Protocol for Sandbox {
                     self.heard_recently(s).to_string(),
                 ),
             ];
-            for (peer, t) in s.heard.last.iter().enumerate().take(16) {
-                if let Some(t) = t {
+            for peer in 0..s.heard.peers().min(16) {
+                if let Some(t) = s.heard.last(peer) {
                     f.push((
                         format!("last heard n{peer}"),
-                        format!("{:.3} s (own clock)", *t as f64 / 1e9),
+                        format!("{:.3} s (own clock)", t as f64 / 1e9),
                     ));
                 }
             }
@@ -280,7 +276,7 @@ pub fn world(p: &Params, seed: u64) -> World<Sandbox> {
 impl State {
     /// Peers heard from since this boot (for tests and the inspector).
     pub fn peers_heard(&self) -> usize {
-        self.heard.last.iter().flatten().count()
+        self.heard.since_boot()
     }
 
     pub fn pings_sent(&self) -> u64 {

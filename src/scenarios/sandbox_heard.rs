@@ -7,10 +7,14 @@ use std::collections::VecDeque;
 
 /// Peers heard from within `window` of the latest reading, counted incrementally. Readings are
 /// monotonic, so hearings expire from the front of a log in the order they were made.
+/// A reading no hearing has: "not since this boot". (Eight bytes a peer rather than sixteen for
+/// an Option: every snapshot copies n of these for each of n nodes.)
+const NEVER: i64 = i64::MIN;
+
 #[derive(Clone, Debug)]
 pub struct Heard {
-    /// When each peer was last heard from; None: not since this boot.
-    pub last: Vec<Option<i64>>,
+    /// When each peer was last heard from, or NEVER.
+    last: Vec<i64>,
     /// (reading, peer) per hearing not yet expired; entries superseded by a later hearing of
     /// the same peer stay until they expire, and are then ignored.
     log: VecDeque<(i64, NodeId)>,
@@ -21,7 +25,7 @@ pub struct Heard {
 impl Heard {
     pub fn new(peers: usize, window: i64) -> Heard {
         Heard {
-            last: vec![None; peers],
+            last: vec![NEVER; peers],
             log: VecDeque::new(),
             count: 0,
             window,
@@ -33,6 +37,21 @@ impl Heard {
         self.count
     }
 
+    /// Peers there are (this node among them).
+    pub fn peers(&self) -> usize {
+        self.last.len()
+    }
+
+    /// When `peer` was last heard from since this boot.
+    pub fn last(&self, peer: usize) -> Option<i64> {
+        self.last.get(peer).copied().filter(|t| *t != NEVER)
+    }
+
+    /// Peers heard from since this boot.
+    pub fn since_boot(&self) -> usize {
+        self.last.iter().filter(|t| **t != NEVER).count()
+    }
+
     /// Moves the reference reading to `now` (never backwards): hearings older than the window
     /// stop counting.
     pub fn advance(&mut self, now: i64) {
@@ -41,7 +60,7 @@ impl Heard {
                 break;
             }
             self.log.pop_front();
-            if self.last[peer as usize] == Some(t) {
+            if self.last[peer as usize] == t {
                 self.count -= 1;
             }
         }
@@ -53,11 +72,11 @@ impl Heard {
             return false;
         };
         match *slot {
-            Some(t) if t == now => return true,
-            Some(t) if now - t <= self.window => {}
+            t if t == now => return true,
+            t if t != NEVER && now - t <= self.window => {}
             _ => self.count += 1,
         }
-        *slot = Some(now);
+        *slot = now;
         self.log.push_back((now, peer));
         true
     }
@@ -79,11 +98,9 @@ mod tests {
             if rng.chance(0.8) {
                 assert!(h.hear(rng.below(20) as NodeId, now));
             }
-            let scratch = h
-                .last
-                .iter()
-                .flatten()
-                .filter(|t| now - **t <= 1_000)
+            let scratch = (0..20)
+                .filter_map(|p| h.last(p))
+                .filter(|t| now - *t <= 1_000)
                 .count();
             assert_eq!(h.recent(), scratch, "at {now}");
         }
