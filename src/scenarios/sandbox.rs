@@ -109,9 +109,8 @@ pub struct State {
     garbled: u64,
     /// Monotonic reading at the node's latest event.
     latest: i64,
-    /// When each peer was last heard from (monotonic), and how many lately. Boxed: the state
-    /// is moved in and out of the world on every event, and a small one moves faster.
-    heard: Box<Heard>,
+    /// When each peer was last heard from (monotonic), and how many lately.
+    heard: Heard,
     scratch: Vec<NodeId>,
 }
 
@@ -124,11 +123,6 @@ pub struct Stable {
 const ROUND: u64 = 0;
 
 impl Sandbox {
-    /// Peers heard from within the last two and a half rounds, as of the node's latest event.
-    fn heard_recently(&self, state: &State) -> usize {
-        state.heard.recent()
-    }
-
     fn window(&self) -> i64 {
         (self.interval.0 as i64).saturating_mul(5) / 2
     }
@@ -166,7 +160,7 @@ impl Protocol for Sandbox {
             pongs_received: 0,
             garbled: 0,
             latest: ctx.mono(),
-            heard: Box::new(Heard::new(ctx.node_count(), self.window())),
+            heard: Heard::new(ctx.node_count(), self.window()),
             scratch: Vec::new(),
         }
     }
@@ -180,7 +174,6 @@ impl Protocol for Sandbox {
         msg: Msg,
     ) {
         state.latest = ctx.mono();
-        state.heard.advance(state.latest);
         let (Msg::Ping { origin, .. } | Msg::Pong { origin, .. }) = msg;
         // The node believes the origin field: it cannot check who really sent a message.
         if !state.heard.hear(origin, state.latest) {
@@ -200,7 +193,7 @@ impl Protocol for Sandbox {
     fn on_timer(&self, ctx: &mut Ctx<Msg>, state: &mut State, _: &mut Stable, _tag: u64) {
         state.round += 1;
         state.latest = ctx.mono();
-        state.heard.advance(state.latest);
+        state.heard.tally(state.latest);
         self.targets(ctx, state);
         let (me, n) = (ctx.id(), ctx.node_count() as u64);
         for i in 0..state.scratch.len() {
@@ -225,7 +218,8 @@ impl Protocol for Sandbox {
     fn summary(&self, state: Option<&State>, _: &Stable) -> String {
         match state {
             None => "down".into(),
-            Some(s) => format!("heard {}/{}", self.heard_recently(s), s.heard.peers() - 1),
+            // Peers heard within two and a half rounds, as of the node's latest round.
+            Some(s) => format!("heard {}/{}", s.heard.lately(), s.heard.peers() - 1),
         }
     }
 
@@ -238,7 +232,7 @@ impl Protocol for Sandbox {
                 ("garbled messages".to_string(), s.garbled.to_string()),
                 (
                     "peers heard from lately".to_string(),
-                    self.heard_recently(s).to_string(),
+                    s.heard.count_within(s.latest).to_string(),
                 ),
             ];
             for peer in 0..s.heard.peers().min(16) {

@@ -1,24 +1,20 @@
-//! How many peers a node heard from lately, kept up to date as it hears them, so the count costs
-//! nothing to read: the page asks every node for it in every frame (1,000 nodes × 1,000 peers was
-//! a million steps a frame when counted from scratch).
+//! When a node last heard from each peer, and how many it heard from lately. Hearing is a store
+//! into the node's row (the hot path: every message); the count is tallied once a round, so the
+//! page, which asks every node for its summary in every frame, reads it for nothing (1,000 nodes
+//! × 1,000 peers was a million steps a frame when counted then).
 
 use crate::sim::NodeId;
-use std::collections::VecDeque;
 
-/// Peers heard from within `window` of the latest reading, counted incrementally. Readings are
-/// monotonic, so hearings expire from the front of a log in the order they were made.
 /// A reading no hearing has: "not since this boot". (Eight bytes a peer rather than sixteen for
 /// an Option: every snapshot copies n of these for each of n nodes.)
 const NEVER: i64 = i64::MIN;
 
 #[derive(Clone, Debug)]
 pub struct Heard {
-    /// When each peer was last heard from, or NEVER.
+    /// When each peer was last heard from (monotonic reading), or NEVER.
     last: Vec<i64>,
-    /// (reading, peer) per hearing not yet expired; entries superseded by a later hearing of
-    /// the same peer stay until they expire, and are then ignored.
-    log: VecDeque<(i64, NodeId)>,
-    count: usize,
+    /// Peers heard within `window` of the reading at the last tally.
+    lately: usize,
     window: i64,
 }
 
@@ -26,15 +22,39 @@ impl Heard {
     pub fn new(peers: usize, window: i64) -> Heard {
         Heard {
             last: vec![NEVER; peers],
-            log: VecDeque::new(),
-            count: 0,
+            lately: 0,
             window,
         }
     }
 
-    /// Peers heard within the window as of the latest `advance`.
-    pub fn recent(&self) -> usize {
-        self.count
+    /// Records hearing from `peer` at `now`; false if there is no such peer.
+    pub fn hear(&mut self, peer: NodeId, now: i64) -> bool {
+        match self.last.get_mut(peer as usize) {
+            Some(slot) => {
+                *slot = now;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Peers heard within the window before `now`, counted afresh.
+    pub fn count_within(&self, now: i64) -> usize {
+        let w = self.window;
+        self.last
+            .iter()
+            .filter(|t| **t != NEVER && now - **t <= w)
+            .count()
+    }
+
+    /// Counts the peers heard lately as of `now` (once a round), for `lately`.
+    pub fn tally(&mut self, now: i64) {
+        self.lately = self.count_within(now);
+    }
+
+    /// Peers heard lately as of the last tally.
+    pub fn lately(&self) -> usize {
+        self.lately
     }
 
     /// Peers there are (this node among them).
@@ -51,59 +71,26 @@ impl Heard {
     pub fn since_boot(&self) -> usize {
         self.last.iter().filter(|t| **t != NEVER).count()
     }
-
-    /// Moves the reference reading to `now` (never backwards): hearings older than the window
-    /// stop counting.
-    pub fn advance(&mut self, now: i64) {
-        while let Some(&(t, peer)) = self.log.front() {
-            if now - t <= self.window {
-                break;
-            }
-            self.log.pop_front();
-            if self.last[peer as usize] == t {
-                self.count -= 1;
-            }
-        }
-    }
-
-    /// Records hearing from `peer` at `now` (after `advance(now)`); false if there is no such peer.
-    pub fn hear(&mut self, peer: NodeId, now: i64) -> bool {
-        let Some(slot) = self.last.get_mut(peer as usize) else {
-            return false;
-        };
-        match *slot {
-            t if t == now => return true,
-            t if t != NEVER && now - t <= self.window => {}
-            _ => self.count += 1,
-        }
-        *slot = now;
-        self.log.push_back((now, peer));
-        true
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::SimRng;
 
     #[test]
-    fn the_running_count_matches_counting_from_scratch() {
-        let mut rng = SimRng::new(3, 0);
-        let mut h = Heard::new(20, 1_000);
-        let mut now = 0;
-        for _ in 0..5_000 {
-            now += rng.below(300) as i64; // sometimes 0: two hearings at one reading
-            h.advance(now);
-            if rng.chance(0.8) {
-                assert!(h.hear(rng.below(20) as NodeId, now));
-            }
-            let scratch = (0..20)
-                .filter_map(|p| h.last(p))
-                .filter(|t| now - *t <= 1_000)
-                .count();
-            assert_eq!(h.recent(), scratch, "at {now}");
-        }
-        assert!(!h.hear(20, now), "no peer 20");
+    fn the_tally_counts_peers_heard_within_the_window() {
+        let mut h = Heard::new(5, 1_000);
+        assert!(h.hear(1, 100) && h.hear(2, 900) && h.hear(3, 2_000) && h.hear(2, 1_500));
+        assert!(!h.hear(5, 2_000), "no peer 5");
+        h.tally(2_000);
+        // Peer 1 was heard 1,900 ago: out of the window; 2 at 1,500 and 3 at 2,000 are in.
+        assert_eq!((h.lately(), h.since_boot()), (2, 3));
+        assert_eq!(
+            h.count_within(2_600),
+            1,
+            "only peer 3 is still within the window"
+        );
+        assert_eq!(h.lately(), 2, "the tally stands until the next one");
+        assert_eq!((h.last(0), h.last(2)), (None, Some(1_500)));
     }
 }
