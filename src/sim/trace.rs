@@ -201,10 +201,15 @@ impl Fnv {
     fn bytes(&mut self, bytes: &[u8]) {
         // Whole little-endian words, the tail zero-padded: a word at a time is what keeps
         // hashing off the hot path's profile.
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.u64(u64::from_le_bytes(word));
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.u64(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        }
+        // The tail byte by byte: a short copy would be a call to memcpy in wasm.
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let word = (tail.iter().enumerate()).fold(0u64, |w, (i, b)| w | (*b as u64) << (8 * i));
+            self.u64(word);
         }
     }
     fn u64(&mut self, v: u64) {
