@@ -109,6 +109,8 @@ pub struct State {
     garbled: u64,
     /// Monotonic reading at the node's latest event.
     latest: i64,
+    /// Monotonic reading when its latest round began.
+    round_at: i64,
     /// When each peer was last heard from (monotonic), and how many lately.
     heard: Heard,
     scratch: Vec<NodeId>,
@@ -160,6 +162,7 @@ impl Protocol for Sandbox {
             pongs_received: 0,
             garbled: 0,
             latest: ctx.mono(),
+            round_at: ctx.mono(),
             heard: Heard::new(ctx.node_count(), self.window()),
             scratch: Vec::new(),
         }
@@ -193,7 +196,7 @@ impl Protocol for Sandbox {
     fn on_timer(&self, ctx: &mut Ctx<Msg>, state: &mut State, _: &mut Stable, _tag: u64) {
         state.round += 1;
         state.latest = ctx.mono();
-        state.heard.tally(state.latest);
+        state.round_at = state.latest;
         self.targets(ctx, state);
         let (me, n) = (ctx.id(), ctx.node_count() as u64);
         for i in 0..state.scratch.len() {
@@ -219,7 +222,11 @@ impl Protocol for Sandbox {
         match state {
             None => "down".into(),
             // Peers heard within two and a half rounds, as of the node's latest round.
-            Some(s) => format!("heard {}/{}", s.heard.lately(), s.heard.peers() - 1),
+            Some(s) => format!(
+                "heard {}/{}",
+                s.heard.lately(s.round, s.round_at),
+                s.heard.peers() - 1
+            ),
         }
     }
 
