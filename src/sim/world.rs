@@ -411,9 +411,9 @@ impl<P: Protocol> World<P> {
 
     /// Boots (or reboots) a node's protocol from its stable storage.
     pub(super) fn boot(&mut self, id: NodeId) {
-        let mut state = None;
-        self.with_ctx(id, |p, ctx, stable| state = Some(p.start(ctx, stable)));
-        self.states[id as usize] = state;
+        self.with_ctx(id, |p, ctx, state, stable| {
+            *state = Some(p.start(ctx, stable))
+        });
         self.flush_effects(id);
     }
 
@@ -422,20 +422,29 @@ impl<P: Protocol> World<P> {
         id: NodeId,
         f: impl FnOnce(&P, &mut Ctx<P::Msg>, &mut P::State, &mut P::Stable),
     ) {
-        let Some(mut state) = self.states[id as usize].take() else {
+        if self.states[id as usize].is_none() {
             return;
-        };
-        self.with_ctx(id, |p, ctx, stable| f(p, ctx, &mut state, stable));
-        self.states[id as usize] = Some(state);
+        }
+        self.with_ctx(id, |p, ctx, state, stable| {
+            if let Some(state) = state {
+                f(p, ctx, state, stable);
+            }
+        });
         self.flush_effects(id);
     }
 
-    fn with_ctx(&mut self, id: NodeId, f: impl FnOnce(&P, &mut Ctx<P::Msg>, &mut P::Stable)) {
+    /// Runs `f` with node `id`'s context, volatile state (where it lies: moving it out and back
+    /// in cost two copies an event) and stable storage.
+    fn with_ctx(
+        &mut self,
+        id: NodeId,
+        f: impl FnOnce(&P, &mut Ctx<P::Msg>, &mut Option<P::State>, &mut P::Stable),
+    ) {
         let i = id as usize;
         let rt = &mut self.nodes[i];
         let mut ctx = Ctx {
             node: id,
-            node_count: self.states.len(),
+            node_count: self.stable.len(),
             fault: rt.fault,
             now: self.now,
             mono: rt.clock.mono_at(self.now),
@@ -445,7 +454,12 @@ impl<P: Protocol> World<P> {
             effects: &mut self.effects,
             network: &self.network,
         };
-        f(&self.protocol, &mut ctx, &mut self.stable[i]);
+        f(
+            &self.protocol,
+            &mut ctx,
+            &mut self.states[i],
+            &mut self.stable[i],
+        );
     }
 
     /// Applies what a handler asked for: notes and metrics, then clock changes, then timers, then
