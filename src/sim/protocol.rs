@@ -145,6 +145,16 @@ pub(crate) struct Effects<M> {
     pub clock: Vec<ClockCmd>,
 }
 
+impl<M> Effects<M> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sends.is_empty()
+            && self.timers.is_empty()
+            && self.notes.is_empty()
+            && self.metrics.is_empty()
+            && self.clock.is_empty()
+    }
+}
+
 impl<M> Default for Effects<M> {
     fn default() -> Self {
         Effects {

@@ -149,20 +149,18 @@ impl<E: Copy> EventQueue<E> {
         let pos = if first != 0 {
             w0 * 64 + first.trailing_zeros() as usize
         } else {
-            let mut found = None;
-            for k in 1..=words {
-                let w = (w0 + k) % words;
-                let bits = if k == words {
-                    self.used[w] & !(!0u64 << b0)
-                } else {
-                    self.used[w]
-                };
-                if bits != 0 {
-                    found = Some(w * 64 + bits.trailing_zeros() as usize);
-                    break;
+            // Two plain runs rather than a modulo per word (a division in wasm).
+            let later = (w0 + 1..words).chain(0..w0).find(|&w| self.used[w] != 0);
+            match later {
+                Some(w) => w * 64 + self.used[w].trailing_zeros() as usize,
+                None => {
+                    let low = self.used[w0] & !(!0u64 << b0);
+                    if low == 0 {
+                        return None;
+                    }
+                    w0 * 64 + low.trailing_zeros() as usize
                 }
             }
-            found?
         };
         let ahead = (pos as u64 + SLOTS - start as u64) % SLOTS;
         Some(self.base + ahead)

@@ -465,6 +465,9 @@ impl<P: Protocol> World<P> {
     /// Applies what a handler asked for: notes and metrics, then clock changes, then timers, then
     /// sends.
     fn flush_effects(&mut self, id: NodeId) {
+        if self.effects.is_empty() {
+            return; // a handler that only changed its own state (most replies received)
+        }
         let mut fx = std::mem::take(&mut self.effects);
         for text in fx.notes.drain(..) {
             self.record(id, TraceKind::Note { text });
