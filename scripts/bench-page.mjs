@@ -23,7 +23,7 @@ async function frameTimes(page, seconds) {
         // Late: the frame missed the next display refresh (an interval of two refreshes or more,
         // where one refresh reads 16.6-16.8 ms with the timestamps' jitter).
         const late = gaps.filter((g) => g > 25).length / gaps.length;
-        resolve({ perf: window.dsviz.perf ?? null, work: window.dsviz.frameWork ?? null, frames: gaps.length,
+        resolve({ perf: window.dsviz.perf ?? null, work: window.dsviz.frameWork?.(gaps.length) ?? null, frames: gaps.length,
           p50: at(0.5), p95: at(0.95), max: gaps[gaps.length - 1], late,
           inFlight: f.msgs?.count ?? f.messages?.length ?? 0, events: f.stats?.events ?? 0 });
       }

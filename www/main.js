@@ -403,7 +403,7 @@ async function boot() {
     get selected() { return app.selected; },
     /** Rolling mean ms per phase of the animation loop over the last ~60 frames. */
     get perf() { return perf.means(); },
-    get frameWork() { return perf.frameWork(); },
+    frameWork: (last) => perf.frameWork(last),
     play: () => app.play(),
     pause: () => app.pause(),
     toggle: () => app.toggle(),

@@ -54,10 +54,13 @@ export class FramePerf {
     if (this.counts[phase] < WINDOW) this.counts[phase]++;
   }
 
-  /** { p50, p95, max, frames }: the script's work per frame (every phase) over the last 600. */
-  frameWork() {
-    const n = Math.min(this.frames, FRAMES);
-    const sorted = Array.from(this.totals.subarray(0, n)).sort((a, b) => a - b);
+  /** { p50, p95, max, frames }: the script's work per frame (every phase) over the last `last`
+   *  frames (at most 600). */
+  frameWork(last = FRAMES) {
+    const n = Math.min(this.frames, FRAMES, last);
+    const sorted = [];
+    for (let k = 1; k <= n; k++) sorted.push(this.totals[(this.frames - k) % FRAMES]);
+    sorted.sort((a, b) => a - b);
     const at = (q) => (n ? sorted[Math.min(n - 1, Math.floor(q * n))] : 0);
     return { p50: at(0.5), p95: at(0.95), max: n ? sorted[n - 1] : 0, frames: n };
   }
