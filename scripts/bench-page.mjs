@@ -32,6 +32,9 @@ async function frameTimes(page, seconds) {
   }), seconds * 1000);
 }
 
+const MEMORY_SAMPLES = 4;
+const MEMORY_EVERY_MS = 15000;
+
 export async function pageFigures(url) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
   try {
@@ -67,7 +70,22 @@ export async function pageFigures(url) {
     await dense.waitForFunction(() => (window.dsviz.frame?.stats?.events ?? 0) > 100000, null, { timeout: 60000 });
     const timeline = await frameTimes(dense, 5);
     await dense.close();
-    return { startup, startupDev, thousand, timeline };
+    // The tab left running at 100x: wasm memory and the page's JavaScript heap (after a
+    // collection) at intervals; bounded means the later readings do not keep climbing.
+    const long = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(long);
+    await long.goto(`${url}dist/index.html?scenario=sandbox&play=1&speed=100`);
+    await long.waitForFunction(() => window.dsviz?.ready === true);
+    const memory = [];
+    for (let i = 1; i <= MEMORY_SAMPLES; i++) {
+      await long.waitForTimeout(MEMORY_EVERY_MS);
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      const page = await long.evaluate(() => ({ wasm: window.dsviz.wasmBytes?.() ?? 0, simMs: window.dsviz.frame?.now ?? 0 }));
+      memory.push({ realS: (i * MEMORY_EVERY_MS) / 1000, simMin: page.simMs / 60000, jsHeap: usedSize, wasm: page.wasm });
+    }
+    await long.close();
+    return { startup, startupDev, thousand, timeline, memory };
   } finally {
     await browser.close();
   }

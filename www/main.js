@@ -459,7 +459,9 @@ async function boot() {
     // Otherwise the wasm sits in pkg/ beside this module (and beside dist/'s joined www/app.js).
     const wasm = inline ? Uint8Array.from(atob(inline.textContent.trim()), (c) => c.charCodeAt(0))
       : new URL('pkg/dsviz_bg.wasm', import.meta.url);
-    await mod.default({ module_or_path: wasm });
+    const exports = await mod.default({ module_or_path: wasm });
+    // Bytes of wasm memory, for the memory benchmark (it only ever grows).
+    window.dsviz.wasmBytes = () => exports.memory.buffer.byteLength;
   } catch (e) {
     controls.fatal(
       'The simulator (WebAssembly) could not be loaded. If you are running from a checkout, build it first with "npm run build", serve the folder with "npm start", and reload.',
