@@ -1,47 +1,22 @@
 //! A time per directed link (when it is free to send again; its latest FIFO arrival) where a time
-//! not after now means nothing: such entries are dropped now and then, so the map holds only the
-//! links busy at the moment, not every link ever used (the sandbox talks to random peers, so over
-//! a long run that was every pair of nodes). Looked up on every packet, so a hash map with a fixed,
-//! cheap hash of the (from, to) pair; it is never iterated for results, so order cannot leak.
+//! not after now means nothing: such entries are swept out when the map has doubled, so it holds
+//! only the links busy lately, not every link ever used (the sandbox talks to random peers, so over
+//! a long run that was every pair of nodes, copied into every snapshot).
 
 use super::time::Time;
 use super::NodeId;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Hashes the one u64 it is given: multiply by an odd constant, fold the high half down.
-#[derive(Default)]
-pub struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        let x = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        x ^ (x >> 29)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct LinkTimes {
-    map: HashMap<u64, Time, BuildHasherDefault<PairHasher>>,
+    map: BTreeMap<(NodeId, NodeId), Time>,
     /// Size at which idle entries are next swept out.
     sweep_at: usize,
 }
 
-fn key(from: NodeId, to: NodeId) -> u64 {
-    (from as u64) << 32 | to as u64
-}
-
 impl LinkTimes {
     pub fn get(&self, from: NodeId, to: NodeId) -> Option<Time> {
-        self.map.get(&key(from, to)).copied()
+        self.map.get(&(from, to)).copied()
     }
 
     /// The time for from→to, `now` if it has none (or only a past one).
@@ -50,7 +25,7 @@ impl LinkTimes {
             self.map.retain(|_, t| *t > now);
             self.sweep_at = (2 * self.map.len()).max(64);
         }
-        let t = self.map.entry(key(from, to)).or_insert(now);
+        let t = self.map.entry((from, to)).or_insert(now);
         if *t < now {
             *t = now;
         }
