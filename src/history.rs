@@ -34,8 +34,6 @@ pub struct History {
     applied: usize,
     snapshots: Vec<Snapshot>,
     spacing: Duration,
-    /// Time to the next snapshot at the event rate seen since the one before (at least `spacing`).
-    gap: Duration,
     /// Bumped whenever the world is replaced (seek, undo): views must be rebuilt from the trace.
     epoch: u64,
 }
@@ -53,7 +51,6 @@ impl History {
             applied: 0,
             snapshots: vec![first],
             spacing: FIRST_SPACING,
-            gap: FIRST_SPACING,
             epoch: 0,
         }
     }
@@ -80,9 +77,22 @@ impl History {
         self.applied < self.log.len()
     }
 
+    /// The latest snapshot plus the spacing, or longer: the time EVENTS_BETWEEN events take at
+    /// the rate seen between the last two snapshots.
     fn next_snapshot_at(&self) -> Time {
-        let last = self.snapshots.last().map_or(Time::ZERO, |s| s.at);
-        last + self.spacing.max(self.gap)
+        let n = self.snapshots.len();
+        let Some(last) = self.snapshots.last() else {
+            return Time::ZERO + self.spacing;
+        };
+        let gap = match n.checked_sub(2).map(|i| &self.snapshots[i]) {
+            Some(prev) => {
+                let dt = last.at.0.saturating_sub(prev.at.0) as u128;
+                let events = last.processed.saturating_sub(prev.processed).max(1) as u128;
+                Duration((dt * EVENTS_BETWEEN as u128 / events).min(MAX_GAP.0 as u128) as u64)
+            }
+            None => self.spacing,
+        };
+        last.at + self.spacing.max(gap)
     }
 
     fn take_snapshot(&mut self, world: &mut dyn Runner) {
@@ -95,15 +105,9 @@ impl History {
             });
             self.spacing = Duration(self.spacing.0 * 2);
         }
-        let (at, processed) = (world.now(), world.processed());
-        if let Some(prev) = self.snapshots.last() {
-            let (dt, events) = (at.0.saturating_sub(prev.at.0), processed - prev.processed);
-            let gap = dt as u128 * EVENTS_BETWEEN as u128 / events.max(1) as u128;
-            self.gap = Duration(gap.min(MAX_GAP.0 as u128) as u64);
-        }
         self.snapshots.push(Snapshot {
-            at,
-            processed,
+            at: world.now(),
+            processed: world.processed(),
             applied: self.applied,
             world: world.snapshot(),
         });
